@@ -1,0 +1,129 @@
+//! The command line: clap's derive tree lives here and nowhere else.
+//! Each command turns its arguments into a plain request for the core.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plat",
+    version,
+    about = "The golden path on the command line: scaffold services and keep them on it",
+    propagate_version = true,
+    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only errors
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail about each step
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// When to use colours (NO_COLOR is honoured in auto mode)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project from a template
+    #[command(after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --set port=9000 --no-input\n  plat new ./my-template billing --values answers.yaml --output services/billing\n  plat new service demo --dry-run\n\nAnswers come from, in order: --set, --values, PLAT_VAR_<NAME>, a prompt (only on a terminal, never with --no-input), the template's default.")]
+    New(NewArgs),
+    /// List and inspect templates
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Work with platform.yaml, the service's platform manifest
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// A built-in template name, or a path to a template directory (contains `/` or starts with `.`)
+    pub template: String,
+    /// Name of the new project; also the default directory
+    pub name: String,
+    /// Answer a template variable (repeatable)
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read answers from a YAML or JSON file
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Never prompt; fail listing any required variable without a value
+    #[arg(long)]
+    pub no_input: bool,
+    /// Directory to create the project in [default: ./NAME]
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Write into an existing non-empty directory (only the template's files; nothing is deleted)
+    #[arg(long)]
+    pub force: bool,
+    /// Show what would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not create a git repository
+    #[arg(long)]
+    pub no_git: bool,
+    /// Initial branch of the new repository
+    #[arg(long, default_value = "main", value_name = "NAME")]
+    pub branch: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the built-in templates
+    #[command(after_help = "Examples:\n  plat templates list\n  plat templates list --format json")]
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show a template's variables: type, default, choices, help
+    #[command(after_help = "Examples:\n  plat templates show service\n  plat templates show ./my-template --format json")]
+    Show {
+        /// A built-in template name or a path to a template directory
+        template: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Print the JSON Schema of platform.yaml
+    #[command(after_help = "Examples:\n  plat manifest schema > platform.schema.json")]
+    Schema,
+    /// Check a platform.yaml and report every problem with its line and column
+    #[command(after_help = "Examples:\n  plat manifest validate\n  plat manifest validate services/billing/platform.yaml --format json\n\nExit codes: 0 valid, 1 problems found, 2 file unreadable.")]
+    Validate {
+        /// The manifest to check
+        #[arg(default_value = "platform.yaml")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}

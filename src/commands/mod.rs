@@ -1,0 +1,29 @@
+//! The rim: each command turns parsed arguments into a request, calls the
+//! core, and prints the result for people (stderr) or scripts (stdout).
+#![allow(clippy::print_stdout)]
+
+mod manifest;
+mod new;
+mod templates;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::ui::Ui;
+
+pub fn dispatch(command: Command, ui: Ui) -> Result<u8> {
+    match command {
+        Command::New(args) => new::run(args, ui),
+        Command::Templates(cmd) => templates::run(cmd, ui),
+        Command::Manifest(cmd) => manifest::run(cmd, ui),
+    }
+}
+
+/// Prints one JSON document on stdout.
+fn print_json(value: &serde_json::Value) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

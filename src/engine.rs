@@ -1,0 +1,155 @@
+//! The Tera environment every template string goes through: file contents,
+//! file names, variable defaults, `when` conditions and manifest values.
+//! It can read nothing from the machine (Tera 2 has no env or file
+//! functions), autoescape is off, and its few built-in limits are joined by
+//! a per-file output cap and a render deadline (see `render`).
+
+use anyhow::{anyhow, Result};
+use tera::{Context, Kwargs, State, Tera};
+
+/// Largest single rendered file.
+pub const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+pub fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slugify(s));
+    tera.register_filter("kebab_case", |s: &str, _: Kwargs, _: &State| {
+        words(s).join("-")
+    });
+    tera.register_filter("snake_case", |s: &str, _: Kwargs, _: &State| {
+        words(s).join("_")
+    });
+    tera.register_filter("shouty_snake_case", |s: &str, _: Kwargs, _: &State| {
+        words(s).join("_").to_uppercase()
+    });
+    tera.register_filter("pascal_case", |s: &str, _: Kwargs, _: &State| {
+        words(s).iter().map(|w| capitalise(w)).collect::<String>()
+    });
+    tera.register_filter("camel_case", |s: &str, _: Kwargs, _: &State| {
+        let w = words(s);
+        let mut out = w.first().cloned().unwrap_or_default();
+        out.extend(w.iter().skip(1).map(|w| capitalise(w)));
+        out
+    });
+    tera.register_filter("json", |v: tera::Value, _: Kwargs, _: &State| {
+        serde_json::to_string(&v).unwrap_or_default()
+    });
+    tera
+}
+
+/// Renders a one-off template string, e.g. a default or a file name.
+pub fn render_str(tera: &Tera, input: &str, ctx: &Context) -> Result<String> {
+    if !input.contains("{{") && !input.contains("{%") && !input.contains("{#") {
+        return Ok(input.to_string());
+    }
+    tera.render_str(input, ctx, false).map_err(|e| anyhow!(describe(&e)))
+}
+
+/// Evaluates a Tera expression (`when`, `include_if`, ...) as a boolean.
+pub fn eval_bool(tera: &Tera, expr: &str, ctx: &Context) -> Result<bool> {
+    let out = tera
+        .render_str(&format!("{{% if {expr} %}}1{{% endif %}}"), ctx, false)
+        .map_err(|e| anyhow!("`{expr}`: {}", describe(&e)))?;
+    Ok(out == "1")
+}
+
+/// A Tera error with its whole chain: Tera puts the useful part (the
+/// location and the reason) in the sources.
+pub fn describe(err: &tera::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+fn words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            cur.extend(c.to_lowercase());
+        } else {
+            prev_lower = false;
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(tpl: &str) -> String {
+        let tera = new_tera();
+        let mut ctx = Context::new();
+        ctx.insert("n", "Payments API v2");
+        render_str(&tera, tpl, &ctx).unwrap()
+    }
+
+    #[test]
+    fn case_filters() {
+        assert_eq!(render("{{ n | slugify }}"), "payments-api-v2");
+        assert_eq!(render("{{ n | snake_case }}"), "payments_api_v2");
+        assert_eq!(render("{{ n | kebab_case }}"), "payments-api-v2");
+        assert_eq!(render("{{ n | pascal_case }}"), "PaymentsApiV2");
+        assert_eq!(render("{{ n | camel_case }}"), "paymentsApiV2");
+        assert_eq!(render("{{ n | shouty_snake_case }}"), "PAYMENTS_API_V2");
+        assert_eq!(render("{{ n | json }}"), "\"Payments API v2\"");
+    }
+
+    #[test]
+    fn no_autoescape() {
+        let tera = new_tera();
+        let mut ctx = Context::new();
+        ctx.insert("x", "<a & b>");
+        assert_eq!(render_str(&tera, "{{ x }}", &ctx).unwrap(), "<a & b>");
+    }
+
+    #[test]
+    fn conditions() {
+        let tera = new_tera();
+        let mut ctx = Context::new();
+        ctx.insert("lang", "go");
+        assert!(eval_bool(&tera, "lang == 'go'", &ctx).unwrap());
+        assert!(!eval_bool(&tera, "lang == 'rust'", &ctx).unwrap());
+    }
+}

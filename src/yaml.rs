@@ -1,0 +1,85 @@
+//! Safe YAML loading for every file plat reads: template.yaml, values files and
+//! platform.yaml. Errors name the file, line and column, and explain the
+//! hostile-input limits (alias expansion, nesting depth, duplicate keys).
+
+use anyhow::{anyhow, Result};
+use serde::de::DeserializeOwned;
+
+/// Larger inputs are refused before parsing: no real manifest or answers file
+/// comes near this, and it bounds the work a hostile file can cause.
+pub const MAX_YAML_BYTES: usize = 1024 * 1024;
+
+/// Parses `text` (read from `origin`, used in messages) into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
+    if text.len() > MAX_YAML_BYTES {
+        return Err(anyhow!(
+            "{origin}: file is {} bytes, more than the {} plat reads; is this the right file?",
+            text.len(),
+            MAX_YAML_BYTES
+        ));
+    }
+    serde_yaml::from_str(text).map_err(|e| describe(&e, origin))
+}
+
+/// Turns a YAML error into `origin:line:col: message`, with a hint for the
+/// limits that protect against hostile input.
+pub fn describe(err: &serde_yaml::Error, origin: &str) -> anyhow::Error {
+    let message = err.to_string();
+    let hint = if message.contains("repetition limit exceeded") {
+        " (too many alias expansions: the file looks like an alias bomb; write the values out instead of nesting aliases)"
+    } else if message.contains("recursion limit exceeded") {
+        " (the document is nested too deeply; plat reads at most 128 levels)"
+    } else if message.contains("duplicate") {
+        " (each key may appear only once in a mapping; remove one of them)"
+    } else {
+        ""
+    };
+    // serde_yaml appends " at line L column C" itself; lead with the location instead.
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    match err.location() {
+        Some(loc) => anyhow!("{origin}:{}:{}: {message}{hint}", loc.line(), loc.column()),
+        None => anyhow!("{origin}: {message}{hint}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn names_file_line_and_column() {
+        let err = from_str::<BTreeMap<String, u32>>("a: 1\nb: [\n", "values.yaml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("values.yaml:"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_duplicate_keys() {
+        let err = from_str::<BTreeMap<String, u32>>("a: 1\na: 2\n", "v.yaml").unwrap_err();
+        assert!(err.to_string().contains("only once"), "{err}");
+    }
+
+    #[test]
+    fn rejects_alias_bomb_quickly() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            doc.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = from_str::<serde_yaml::Value>(&doc, "bomb.yaml").unwrap_err();
+        assert!(err.to_string().contains("alias"), "{err}");
+    }
+
+    #[test]
+    fn rejects_deep_nesting_without_overflow() {
+        let doc = "[".repeat(100_000);
+        let err = from_str::<serde_yaml::Value>(&doc, "deep.yaml").unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+    }
+}
