@@ -55,7 +55,12 @@ pub struct Inputs {
 /// Asks for one value interactively.
 pub trait Prompter {
     /// `error` is set when the previous answer was rejected.
-    fn ask(&mut self, var: &Variable, default: Option<&Value>, error: Option<&str>) -> Result<Value>;
+    fn ask(
+        &mut self,
+        var: &Variable,
+        default: Option<&Value>,
+        error: Option<&str>,
+    ) -> Result<Value>;
 }
 
 /// The resolved answers.
@@ -285,12 +290,19 @@ fn compute_default(var: &Variable, tera: &Tera, ctx: &Context) -> Result<Option<
     let value = match default {
         serde_yaml::Value::String(s) => {
             let rendered = engine::render_str(tera, s, ctx).map_err(|e| {
-                anyhow!("variable `{}`: its default `{s}` failed to render: {e}", var.name)
+                anyhow!(
+                    "variable `{}`: its default `{s}` failed to render: {e}",
+                    var.name
+                )
             })?;
             Value::String(rendered)
         }
-        other => serde_json::to_value(other)
-            .map_err(|e| anyhow!("variable `{}`: its default is not a plain value: {e}", var.name))?,
+        other => serde_json::to_value(other).map_err(|e| {
+            anyhow!(
+                "variable `{}`: its default is not a plain value: {e}",
+                var.name
+            )
+        })?,
     };
     Ok(Some(value))
 }
@@ -301,9 +313,8 @@ fn check(var: &Variable, raw: Raw, path_vars: &BTreeSet<String>) -> Result<Value
     validate(var, &value)?;
     if path_vars.contains(&var.name) {
         if let Value::String(s) = &value {
-            pathcheck::check_relative(s).map_err(|e| {
-                anyhow!("`{s}` is used in a file name and {e}")
-            })?;
+            pathcheck::check_relative(s)
+                .map_err(|e| anyhow!("`{s}` is used in a file name and {e}"))?;
         }
     }
     Ok(value)
@@ -312,9 +323,7 @@ fn check(var: &Variable, raw: Raw, path_vars: &BTreeSet<String>) -> Result<Value
 fn convert(var: &Variable, raw: Raw) -> Result<Value> {
     let json = match raw {
         Raw::Text(t) => return from_text(var, &t),
-        Raw::Yaml(y) => {
-            serde_json::to_value(&y).map_err(|e| anyhow!("not a plain value: {e}"))?
-        }
+        Raw::Yaml(y) => serde_json::to_value(&y).map_err(|e| anyhow!("not a plain value: {e}"))?,
         Raw::Json(j) => j,
     };
     match (var.kind, json) {
@@ -400,7 +409,10 @@ fn validate(var: &Variable, value: &Value) -> Result<()> {
         }
         (VarType::Choice, Value::String(s)) => {
             if !var.choices.contains(s) {
-                bail!("`{s}` is not one of the choices: {}", var.choices.join(", "));
+                bail!(
+                    "`{s}` is not one of the choices: {}",
+                    var.choices.join(", ")
+                );
             }
         }
         (VarType::Multichoice, Value::Array(items)) => {
@@ -408,7 +420,10 @@ fn validate(var: &Variable, value: &Value) -> Result<()> {
             for item in items {
                 let s = item.as_str().unwrap_or_default();
                 if !var.choices.iter().any(|c| c == s) {
-                    bail!("`{s}` is not one of the choices: {}", var.choices.join(", "));
+                    bail!(
+                        "`{s}` is not one of the choices: {}",
+                        var.choices.join(", ")
+                    );
                 }
                 if !seen.insert(s) {
                     bail!("`{s}` is listed twice");

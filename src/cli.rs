@@ -49,7 +49,9 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new project from a template
-    #[command(after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --set port=9000 --no-input\n  plat new ./my-template billing --values answers.yaml --output services/billing\n  plat new service demo --dry-run\n\nAnswers come from, in order: --set, --values, PLAT_VAR_<NAME>, a prompt (only on a terminal, never with --no-input), the template's default.")]
+    #[command(
+        after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --set port=9000 --no-input\n  plat new ./my-template billing --values answers.yaml --output services/billing\n  plat new service demo --dry-run\n\nAnswers come from, in order: --set, --values, PLAT_VAR_<NAME>, a prompt (only on a terminal, never with --no-input), the template's default."
+    )]
     New(NewArgs),
     /// List and inspect templates
     #[command(subcommand)]
@@ -97,13 +99,17 @@ pub struct NewArgs {
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
     /// List the built-in templates
-    #[command(after_help = "Examples:\n  plat templates list\n  plat templates list --format json")]
+    #[command(
+        after_help = "Examples:\n  plat templates list\n  plat templates list --format json"
+    )]
     List {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Show a template's variables: type, default, choices, help
-    #[command(after_help = "Examples:\n  plat templates show service\n  plat templates show ./my-template --format json")]
+    #[command(
+        after_help = "Examples:\n  plat templates show service\n  plat templates show ./my-template --format json"
+    )]
     Show {
         /// A built-in template name or a path to a template directory
         template: String,
@@ -118,7 +124,9 @@ pub enum ManifestCommand {
     #[command(after_help = "Examples:\n  plat manifest schema > platform.schema.json")]
     Schema,
     /// Check a platform.yaml and report every problem with its line and column
-    #[command(after_help = "Examples:\n  plat manifest validate\n  plat manifest validate services/billing/platform.yaml --format json\n\nExit codes: 0 valid, 1 problems found, 2 file unreadable.")]
+    #[command(
+        after_help = "Examples:\n  plat manifest validate\n  plat manifest validate services/billing/platform.yaml --format json\n\nExit codes: 0 valid, 1 problems found, 2 file unreadable."
+    )]
     Validate {
         /// The manifest to check
         #[arg(default_value = "platform.yaml")]

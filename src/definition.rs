@@ -182,7 +182,9 @@ impl Definition {
                 if v.kind != VarType::String {
                     out.push(format!("{at}: `pattern` only applies to string variables"));
                 } else if let Err(e) = Regex::new(p) {
-                    out.push(format!("{at}: `pattern` is not a valid regular expression: {e}"));
+                    out.push(format!(
+                        "{at}: `pattern` is not a valid regular expression: {e}"
+                    ));
                 }
             }
             if (v.min.is_some() || v.max.is_some()) && v.kind != VarType::Integer {

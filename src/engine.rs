@@ -43,7 +43,8 @@ pub fn render_str(tera: &Tera, input: &str, ctx: &Context) -> Result<String> {
     if !input.contains("{{") && !input.contains("{%") && !input.contains("{#") {
         return Ok(input.to_string());
     }
-    tera.render_str(input, ctx, false).map_err(|e| anyhow!(describe(&e)))
+    tera.render_str(input, ctx, false)
+        .map_err(|e| anyhow!(describe(&e)))
 }
 
 /// Evaluates a Tera expression (`when`, `include_if`, ...) as a boolean.

@@ -81,7 +81,12 @@ fn identity(repo: &Repository) -> Option<Identity> {
 }
 
 /// Initialises a repository in `dir` on `branch`, adds `paths` and commits.
-pub fn init_and_commit(dir: &Path, branch: &str, paths: &[&str], message: &str) -> Result<GitOutcome> {
+pub fn init_and_commit(
+    dir: &Path,
+    branch: &str,
+    paths: &[&str],
+    message: &str,
+) -> Result<GitOutcome> {
     let mut opts = RepositoryInitOptions::new();
     opts.initial_head(branch);
     let repo = Repository::init_opts(dir, &opts)

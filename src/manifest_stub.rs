@@ -19,7 +19,12 @@ pub fn schema() -> serde_json::Value {
 }
 pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
     serde_yaml::from_str(text).map(Manifest).map_err(|e| {
-        vec![Problem { path: String::new(), line: None, column: None, message: e.to_string() }]
+        vec![Problem {
+            path: String::new(),
+            line: None,
+            column: None,
+            message: e.to_string(),
+        }]
     })
 }
 pub fn from_value(v: serde_yaml::Value) -> Result<Manifest, Vec<Problem>> {

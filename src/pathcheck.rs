@@ -40,7 +40,10 @@ fn check_segment(seg: &str) -> Result<()> {
         .chars()
         .find(|c| matches!(c, '<' | '>' | ':' | '"' | '\\' | '|' | '?' | '*') || (*c as u32) < 0x20)
     {
-        bail!("`{}` in `{seg}` is not allowed in a file name on Windows", c.escape_default());
+        bail!(
+            "`{}` in `{seg}` is not allowed in a file name on Windows",
+            c.escape_default()
+        );
     }
     if seg.ends_with('.') || seg.ends_with(' ') {
         bail!("`{seg}` ends with a dot or space, which Windows cannot hold");
@@ -58,7 +61,13 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_paths() {
-        for p in ["a", "src/main.rs", ".github/workflows/ci.yml", "a.b.c/d-e_f", ".gitignore"] {
+        for p in [
+            "a",
+            "src/main.rs",
+            ".github/workflows/ci.yml",
+            "a.b.c/d-e_f",
+            ".gitignore",
+        ] {
             check_relative(p).unwrap();
         }
     }
@@ -66,8 +75,23 @@ mod tests {
     #[test]
     fn rejects_escapes_and_unportable_names() {
         for p in [
-            "", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.git/config", "A/.GIT/x",
-            "a\0b", "con", "aux.txt", "Com1.log", "a:b", "a\\b", "what?", "trail.", "trail ",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/.git/config",
+            "A/.GIT/x",
+            "a\0b",
+            "con",
+            "aux.txt",
+            "Com1.log",
+            "a:b",
+            "a\\b",
+            "what?",
+            "trail.",
+            "trail ",
             "x/\u{1}y",
         ] {
             assert!(check_relative(p).is_err(), "{p:?} should be rejected");

@@ -31,7 +31,12 @@ impl Dialoguer {
 }
 
 impl Prompter for Dialoguer {
-    fn ask(&mut self, var: &Variable, default: Option<&Value>, error: Option<&str>) -> Result<Value> {
+    fn ask(
+        &mut self,
+        var: &Variable,
+        default: Option<&Value>,
+        error: Option<&str>,
+    ) -> Result<Value> {
         if let Some(e) = error {
             let _ = self.term.write_line(&format!("  {e}"));
         }
@@ -81,7 +86,12 @@ impl Prompter for Dialoguer {
                     .defaults(&chosen)
                     .interact_on(&self.term)
                     .map_err(fail)?;
-                Value::Array(picked.into_iter().map(|i| Value::String(var.choices[i].clone())).collect())
+                Value::Array(
+                    picked
+                        .into_iter()
+                        .map(|i| Value::String(var.choices[i].clone()))
+                        .collect(),
+                )
             }
             VarType::String if var.secret => Value::String(
                 Password::with_theme(&self.theme)

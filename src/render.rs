@@ -155,7 +155,11 @@ pub fn render(template: &Template, ctx: &Context) -> Result<Plan> {
                 if vars.is_empty() {
                     String::new()
                 } else {
-                    format!(" (it uses the variable{} {})", if vars.len() == 1 { "" } else { "s" }, vars.join(", "))
+                    format!(
+                        " (it uses the variable{} {})",
+                        if vars.len() == 1 { "" } else { "s" },
+                        vars.join(", ")
+                    )
                 }
             )));
         }
@@ -170,12 +174,16 @@ pub fn render(template: &Template, ctx: &Context) -> Result<Plan> {
     }
 
     // Register every rendered file so templates may include each other.
-    tera.add_raw_templates(jobs.iter().filter(|j| j.2 == FileKind::Rendered).map(|(f, _, _)| {
-        (
-            f.path.as_str(),
-            std::str::from_utf8(&f.contents).unwrap_or_default(),
-        )
-    }))
+    tera.add_raw_templates(
+        jobs.iter()
+            .filter(|j| j.2 == FileKind::Rendered)
+            .map(|(f, _, _)| {
+                (
+                    f.path.as_str(),
+                    std::str::from_utf8(&f.contents).unwrap_or_default(),
+                )
+            }),
+    )
     .map_err(|e| anyhow!("template syntax error: {}", engine::describe(&e)))?;
 
     let rendered = render_all(&tera, &jobs, ctx)?;
@@ -203,12 +211,13 @@ fn render_all(
             return Ok(None);
         }
         let mut out = Capped(Vec::with_capacity(job.0.contents.len() + 64));
-        tera.render_to(&job.0.path, ctx, &mut out).map_err(|e| {
-            anyhow!("rendering `files/{}`: {}", job.0.path, engine::describe(&e))
-        })?;
+        tera.render_to(&job.0.path, ctx, &mut out)
+            .map_err(|e| anyhow!("rendering `files/{}`: {}", job.0.path, engine::describe(&e)))?;
         Ok(Some(out.0))
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
     if jobs.len() < 64 || threads < 2 {
         return jobs.iter().map(one).collect();
     }
@@ -265,7 +274,10 @@ pub fn render_value(
     Ok(match value {
         Y::String(s) => {
             let trimmed = s.trim();
-            if let Some(inner) = trimmed.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) {
+            if let Some(inner) = trimmed
+                .strip_prefix("{{")
+                .and_then(|r| r.strip_suffix("}}"))
+            {
                 if let Some(v) = answers.get(inner.trim()) {
                     return serde_yaml::to_value(v).map_err(|e| anyhow!("{at}: {e}"));
                 }
@@ -283,7 +295,10 @@ pub fn render_value(
             let mut out = serde_yaml::Mapping::new();
             for (k, v) in map {
                 let key = k.as_str().map(str::to_string).unwrap_or_default();
-                out.insert(k.clone(), render_value(v, tera, ctx, answers, &format!("{at}.{key}"))?);
+                out.insert(
+                    k.clone(),
+                    render_value(v, tera, ctx, answers, &format!("{at}.{key}"))?,
+                );
             }
             Y::Mapping(out)
         }

@@ -98,7 +98,12 @@ pub fn prepare(
     )?;
     let mut ctx = base;
     ctx.extend(answers.context());
-    let plan = render_with_deadline(Arc::clone(&template), answers.clone(), ctx, req.render_timeout)?;
+    let plan = render_with_deadline(
+        Arc::clone(&template),
+        answers.clone(),
+        ctx,
+        req.render_timeout,
+    )?;
     Ok(Prepared {
         template,
         answers,
@@ -178,7 +183,10 @@ pub fn manifest_text(template: &Template, answers: &Answers, ctx: &Context) -> R
     if let Value::Mapping(m) = metadata {
         m.insert(Value::from("name"), Value::from(name));
     }
-    doc.insert(Value::from("apiVersion"), Value::from(manifest::API_VERSION));
+    doc.insert(
+        Value::from("apiVersion"),
+        Value::from(manifest::API_VERSION),
+    );
     doc.insert(Value::from("kind"), Value::from("Service"));
     let provenance = serde_json::json!({
         "source": template.origin.to_string(),
@@ -214,7 +222,12 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         env!("CARGO_PKG_VERSION"),
         prepared.template.origin
     );
-    let paths: Vec<&str> = prepared.plan.files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = prepared
+        .plan
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
     let enclosing = if req.git {
         git::enclosing_repository(&req.target)
     } else {

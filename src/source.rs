@@ -152,7 +152,8 @@ fn walk(
     out: &mut Vec<SourceFile>,
     visited: &mut HashSet<PathBuf>,
 ) -> Result<()> {
-    let canonical = fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
+    let canonical =
+        fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     if !visited.insert(canonical) {
         bail!(
             "{}: symlinked directories form a loop; remove the link",
@@ -167,10 +168,7 @@ fn walk(
     for entry in entries {
         let path = entry.path();
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            bail!(
-                "{}: file names in a template must be UTF-8",
-                path.display()
-            );
+            bail!("{}: file names in a template must be UTF-8", path.display());
         };
         let rel = if prefix.is_empty() {
             name
@@ -197,7 +195,8 @@ fn walk(
         if meta.is_dir() {
             walk(root, &path, &rel, out, visited)?;
         } else if meta.is_file() {
-            let contents = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let contents =
+                fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             out.push(SourceFile {
                 path: rel,
                 contents,

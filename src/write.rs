@@ -7,7 +7,7 @@
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{InputError, Interrupted};
@@ -16,6 +16,13 @@ use crate::render::Plan;
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Directories to remove if the process is interrupted.
 static CLEANUP: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Pause after each staged file, in milliseconds: lets tests interrupt a
+/// write deterministically (`PLAT_TEST_WRITE_DELAY_MS`).
+static WRITE_DELAY_MS: AtomicU64 = AtomicU64::new(0);
+
+pub fn set_write_delay(ms: u64) {
+    WRITE_DELAY_MS.store(ms, Ordering::Relaxed);
+}
 
 /// Installs the Ctrl-C/SIGTERM handler. Outside a write it exits at once
 /// with 130; during a write it lets the writer stop and clean up.
@@ -50,10 +57,19 @@ pub struct Staging {
 
 impl Staging {
     fn new(beside: &Path) -> Result<Staging> {
-        let parent = beside.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = beside.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let parent = beside
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = beside
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let path = parent.join(format!(".{name}.plat-staging-{}", std::process::id()));
-        CLEANUP.lock().map_err(|_| anyhow::anyhow!("lock poisoned"))?.push(path.clone());
+        CLEANUP
+            .lock()
+            .map_err(|_| anyhow::anyhow!("lock poisoned"))?
+            .push(path.clone());
         if let Err(e) = fs::create_dir(&path) {
             unregister(&path);
             return Err(e).with_context(|| {
@@ -130,8 +146,7 @@ pub fn write_new(
         )));
     }
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     let mut staging = Staging::new(target)?;
     write_files(plan, staging.path())?;
@@ -141,9 +156,8 @@ pub fn write_new(
     if state == TargetState::Empty {
         fs::remove_dir(target).with_context(|| format!("replacing empty {}", target.display()))?;
     }
-    fs::rename(staging.path(), target).with_context(|| {
-        format!("moving the new project into place at {}", target.display())
-    })?;
+    fs::rename(staging.path(), target)
+        .with_context(|| format!("moving the new project into place at {}", target.display()))?;
     staging.keep = true;
     Ok(())
 }
@@ -151,6 +165,28 @@ pub fn write_new(
 /// `--force`: stages the plan, then moves each planned file over its
 /// counterpart in `target`. Files not in the plan are left alone.
 pub fn write_over(plan: &Plan, target: &Path) -> Result<()> {
+    // Every obstacle is found before the first file moves.
+    for f in &plan.files {
+        let mut at = target.to_path_buf();
+        let segments: Vec<&str> = f.path.split('/').collect();
+        for (i, seg) in segments.iter().enumerate() {
+            at.push(seg);
+            let last = i + 1 == segments.len();
+            match fs::symlink_metadata(&at) {
+                Ok(m) if last && m.is_dir() => bail!(InputError(format!(
+                    "`{}` is a directory, but the template writes a file there; move it away first",
+                    at.display()
+                ))),
+                Ok(m) if !last && !m.is_dir() => bail!(InputError(format!(
+                    "`{}` is a file, but the template needs a directory there (for `{}`); move it away first",
+                    at.display(),
+                    f.path
+                ))),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
     let staging = Staging::new(target)?;
     write_files(plan, staging.path())?;
     check_interrupt()?;
@@ -158,12 +194,6 @@ pub fn write_over(plan: &Plan, target: &Path) -> Result<()> {
         let dest = target.join(&f.path);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        if fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
-            bail!(
-                "`{}` is a directory in the target, but the template writes a file there; move it away first",
-                dest.display()
-            );
         }
         fs::rename(staging.path().join(&f.path), &dest)
             .with_context(|| format!("writing {}", dest.display()))?;
@@ -178,12 +208,17 @@ fn write_files(plan: &Plan, root: &Path) -> Result<()> {
         let dest = root.join(&f.path);
         if let Some(parent) = dest.parent() {
             if made.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
             }
         }
         fs::write(&dest, &f.contents).with_context(|| format!("writing {}", dest.display()))?;
         if f.executable {
             set_executable(&dest)?;
+        }
+        let delay = WRITE_DELAY_MS.load(Ordering::Relaxed);
+        if delay > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(delay));
         }
     }
     Ok(())

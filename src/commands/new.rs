@@ -19,10 +19,19 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
     let req = request(&args)?;
+    if let Some(ms) = std::env::var("PLAT_TEST_WRITE_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        crate::write::set_write_delay(ms);
+    }
     scaffold::preflight(&req)?;
     let template = scaffold::load(&req)?;
     let def = &template.definition;
-    ui.detail(format!("template {} {} from {}", def.name, def.version, template.origin));
+    ui.detail(format!(
+        "template {} {} from {}",
+        def.name, def.version, template.origin
+    ));
 
     let mut dialoguer = prompt::can_prompt(args.no_input).then(prompt::Dialoguer::new);
     let prompter = dialoguer
@@ -173,8 +182,8 @@ fn request(args: &NewArgs) -> Result<NewRequest> {
 
 fn read_values(path: &PathBuf) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading values file {origin}"))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading values file {origin}"))?;
     let value: serde_yaml::Value =
         crate::yaml::from_str(&text, &origin).map_err(|e| InputError(e.to_string()))?;
     let map = match value {
@@ -187,7 +196,9 @@ fn read_values(path: &PathBuf) -> Result<(String, BTreeMap<String, serde_yaml::V
     let mut out = BTreeMap::new();
     for (k, v) in map {
         let Some(k) = k.as_str() else {
-            bail!(InputError(format!("{origin}: keys must be variable names (strings)")));
+            bail!(InputError(format!(
+                "{origin}: keys must be variable names (strings)"
+            )));
         };
         out.insert(k.to_string(), v);
     }

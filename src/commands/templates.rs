@@ -30,7 +30,11 @@ fn list(format: Format) -> Result<u8> {
             })).collect::<Vec<_>>()
         }))?,
         Format::Human => {
-            let width = templates.iter().map(|t| t.definition.name.len()).max().unwrap_or(0);
+            let width = templates
+                .iter()
+                .map(|t| t.definition.name.len())
+                .max()
+                .unwrap_or(0);
             for t in &templates {
                 anstream::println!(
                     "{BOLD}{:<width$}{BOLD:#}  {DIM}{:<8}{DIM:#}  {}",
@@ -62,7 +66,11 @@ fn show(spec: &str, format: Format) -> Result<u8> {
                 def.name, def.version, t.origin, def.description
             );
             for v in &def.variables {
-                out.push_str(&format!("\n  {BOLD}{}{BOLD:#}  {}", v.name, v.kind.as_str()));
+                out.push_str(&format!(
+                    "\n  {BOLD}{}{BOLD:#}  {}",
+                    v.name,
+                    v.kind.as_str()
+                ));
                 if v.name == crate::definition::NAME_VAR {
                     out.push_str("  (the NAME argument)");
                 }

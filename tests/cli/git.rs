@@ -1,0 +1,176 @@
+//! The new repository, checked by opening it with git2.
+
+use crate::support::*;
+use git2::{Repository, StatusOptions};
+
+#[test]
+fn first_commit_on_main_holds_every_file_and_names_the_template() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input"]))
+    .code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    let head = repo.head().unwrap();
+    assert_eq!(head.shorthand().ok(), Some("main"));
+    let commit = head.peel_to_commit().unwrap();
+    assert_eq!(commit.parent_count(), 0);
+    assert!(
+        commit.message().unwrap().contains("sink 1.2.3"),
+        "{:?}",
+        commit.message()
+    );
+    assert_eq!(commit.author().name().ok(), Some("Ada Lovelace"));
+    assert_eq!(commit.author().email().ok(), Some("ada@example.com"));
+    let mut paths = Vec::new();
+    commit
+        .tree()
+        .unwrap()
+        .walk(git2::TreeWalkMode::PreOrder, |dir, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                paths.push(format!("{dir}{}", e.name().unwrap()));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    paths.sort();
+    assert_eq!(paths, s.tree("api"));
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(true);
+    assert!(
+        repo.statuses(Some(&mut opts)).unwrap().is_empty(),
+        "work tree not clean"
+    );
+}
+
+#[test]
+fn executable_bit_is_committed() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\n",
+        &[("run.sh", "#!/bin/sh\n")],
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            s.join("t/files/run.sh"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input"]))
+    .code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    let tree = repo.head().unwrap().peel_to_tree().unwrap();
+    assert_eq!(tree.get_name("run.sh").unwrap().filemode(), 0o100755);
+}
+
+#[test]
+fn branch_flag_names_the_initial_branch() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input", "--branch", "trunk"]))
+    .code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    assert_eq!(repo.head().unwrap().shorthand().ok(), Some("trunk"));
+}
+
+#[test]
+fn invalid_branch_is_refused_before_anything_is_written() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input", "--branch", "bad..name"]))
+    .code(2)
+    .stderr_has("not a valid git branch name");
+    assert_eq!(s.entries(), ["t"]);
+}
+
+#[test]
+fn identity_from_git_config_is_used() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    s.write(
+        ".home/.gitconfig",
+        "[user]\n\tname = Grace Hopper\n\temail = grace@example.com\n",
+    );
+    run(s.plat().args(["new", &t, "api", "--no-input"])).code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    let commit = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(commit.author().name().ok(), Some("Grace Hopper"));
+    assert_eq!(commit.committer().email().ok(), Some("grace@example.com"));
+}
+
+#[test]
+fn without_identity_the_repository_is_created_staged_and_uncommitted() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    let r = run(s
+        .plat()
+        .args(["new", &t, "api", "--no-input", "--format", "json"]));
+    r.code(0)
+        .stderr_has("made no commit: no git identity")
+        .stderr_has("git config --global user.name");
+    assert_eq!(r.json()["git"]["status"], "no-identity");
+    assert!(r.json()["commit"].is_null());
+    let repo = Repository::open(s.join("api")).unwrap();
+    assert!(repo.head().is_err(), "HEAD should be unborn");
+    assert_eq!(repo.index().unwrap().len(), s.tree("api").len());
+}
+
+#[test]
+fn inside_an_existing_repository_no_repository_is_nested() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    Repository::init(s.join("mono")).unwrap();
+    let r = run(s.plat_with_identity().args([
+        "new",
+        &t,
+        "api",
+        "--no-input",
+        "--output",
+        "mono/services/api",
+    ]));
+    r.code(0).stderr_has("inside the git repository");
+    assert!(!s.join("mono/services/api/.git").exists());
+    let repo = Repository::open(s.join("mono")).unwrap();
+    assert!(
+        repo.index().unwrap().is_empty(),
+        "nothing may be added to the enclosing repository"
+    );
+}
+
+#[test]
+fn no_git_skips_the_repository() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input", "--no-git"]))
+    .code(0);
+    assert!(!s.join("api/.git").exists());
+    assert!(s.join("api/README.md").exists());
+}
+
+#[test]
+fn force_into_a_plain_directory_commits_only_template_files() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    s.write("api/private.txt", "not for git\n");
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input", "--force"]))
+    .code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    let tree = repo.head().unwrap().peel_to_tree().unwrap();
+    assert!(tree.get_name("README.md").is_some());
+    assert!(tree.get_name("private.txt").is_none());
+}

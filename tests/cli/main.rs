@@ -1,0 +1,13 @@
+//! One test binary for every CLI test: each module drives the real `plat`
+//! binary in a scratch directory with a scrubbed environment.
+
+mod support;
+
+mod answers;
+mod git;
+mod golden;
+mod interrupt;
+mod manifest;
+mod new;
+mod safety;
+mod templates;

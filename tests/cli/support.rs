@@ -1,0 +1,234 @@
+//! Helpers: a scratch directory, a `plat` command with a clean
+//! environment, and small template fixtures built on the fly.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    /// Writes `contents` to `rel`, creating parents.
+    pub fn write(&self, rel: &str, contents: &str) -> PathBuf {
+        let p = self.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// `plat` run in this directory, with HOME here, no git identity, no
+    /// PLAT_VAR_* variables and stdin closed (never a terminal).
+    pub fn plat(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_plat"));
+        cmd.current_dir(self.path()).stdin(Stdio::null());
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().into_owned();
+            if k.starts_with("PLAT_") || k.starts_with("GIT_") || k == "EMAIL" {
+                cmd.env_remove(&k);
+            }
+        }
+        let home = self.join(".home");
+        fs::create_dir_all(&home).unwrap();
+        cmd.env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("NO_COLOR", "1")
+            .env("GIT_CEILING_DIRECTORIES", self.path());
+        cmd
+    }
+
+    /// `plat` with a git identity set through the environment.
+    pub fn plat_with_identity(&self) -> Command {
+        let mut cmd = self.plat();
+        cmd.env("GIT_AUTHOR_NAME", "Ada Lovelace")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com");
+        cmd
+    }
+
+    /// A small template at `rel` with the given template.yaml and files.
+    pub fn template(&self, rel: &str, yaml: &str, files: &[(&str, &str)]) -> String {
+        self.write(&format!("{rel}/template.yaml"), yaml);
+        fs::create_dir_all(self.join(&format!("{rel}/files"))).unwrap();
+        for (path, contents) in files {
+            self.write(&format!("{rel}/files/{path}"), contents);
+        }
+        format!("./{rel}")
+    }
+
+    /// Every file below `rel` (relative paths, sorted), skipping `.git`.
+    pub fn tree(&self, rel: &str) -> Vec<String> {
+        let root = self.join(rel);
+        let mut out = Vec::new();
+        walk(&root, &root, &mut out);
+        out.sort();
+        out
+    }
+
+    /// Names of the entries directly in the scratch directory.
+    pub fn entries(&self) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != ".home")
+            .collect();
+        v.sort();
+        v
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if p.is_dir() {
+            walk(root, &p, out);
+        } else {
+            out.push(
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}
+
+/// The result of a run, for assertions with good failure messages.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("running plat");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A template with one variable of each kind and a conditional file.
+pub const KITCHEN_SINK: &str = r#"
+name: sink
+description: every kind of variable
+version: 1.2.3
+variables:
+  - name: name
+    pattern: '[a-z][-a-z0-9]*'
+    help: DNS label
+  - name: owner
+    default: "team-{{ name }}"
+    help: owning team
+  - name: port
+    type: integer
+    default: 8080
+    min: 1024
+    max: 65535
+  - name: language
+    type: choice
+    choices: [rust, go]
+    default: rust
+  - name: envs
+    type: multichoice
+    choices: [dev, staging, prod]
+    default: [dev, prod]
+  - name: with_db
+    type: boolean
+    default: false
+  - name: db_name
+    default: "{{ name | snake_case }}"
+    when: with_db
+  - name: token
+    secret: true
+    default: s3cr3t
+rules:
+  - paths: ["db/**"]
+    include_if: with_db
+  - paths: ["ci/**"]
+    raw: true
+manifest:
+  metadata:
+    owner: "{{ owner }}"
+  infrastructure:
+    port: "{{ port }}"
+"#;
+
+pub fn sink_files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "README.md",
+            "{{ name }} by {{ owner }} on {{ port }} in {{ language }} for {{ envs | join(sep=',') }}{% if with_db %} db={{ db_name }}{% endif %} token={{ token }}\n",
+        ),
+        ("db/schema.sql", "create database {{ db_name }};\n"),
+        ("ci/pipeline.yml", "run: ${{ github.sha }}\n"),
+        ("{{ language }}/main.txt", "main for {{ name }}\n"),
+    ]
+}
