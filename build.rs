@@ -9,7 +9,12 @@ fn main() {
     println!("cargo:rerun-if-changed=templates");
     let mut out = String::from("pub static BUILTIN: &[BuiltinTemplate] = &[\n");
     let mut names: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     for dir in names {
@@ -39,12 +44,19 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf, bool)>) {
         let path = entry.path();
         let meta = std::fs::symlink_metadata(&path).unwrap();
         if meta.file_type().is_symlink() {
-            panic!("built-in templates may not contain symlinks: {}", path.display());
+            panic!(
+                "built-in templates may not contain symlinks: {}",
+                path.display()
+            );
         } else if meta.is_dir() {
             collect(base, &path, out);
         } else {
             let rel = path.strip_prefix(base).unwrap();
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((rel, path.clone(), is_executable(&meta)));
         }
     }
