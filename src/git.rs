@@ -1,7 +1,7 @@
 //! The new project's repository, through libgit2: no `git` binary needed.
 
 use anyhow::{anyhow, bail, Context, Result};
-use git2::{Repository, RepositoryInitOptions, Signature};
+use git2::{IndexEntry, IndexTime, Repository, RepositoryInitOptions, Signature};
 use std::path::{Path, PathBuf};
 
 use crate::error::InputError;
@@ -80,11 +80,23 @@ fn identity(repo: &Repository) -> Option<Identity> {
     })
 }
 
-/// Initialises a repository in `dir` on `branch`, adds `paths` and commits.
+/// A file to commit: its path in the repository, contents and mode.
+pub struct CommitFile<'a> {
+    pub path: &'a str,
+    pub contents: &'a [u8],
+    pub executable: bool,
+}
+
+/// Initialises a repository in `dir` on `branch`, adds `files` (already
+/// written there) and commits them.
+///
+/// Blobs are written from the bytes in memory rather than re-read from
+/// disk; index entries take their stat data from the written files, so the
+/// new work tree is clean.
 pub fn init_and_commit(
     dir: &Path,
     branch: &str,
-    paths: &[&str],
+    files: &[CommitFile<'_>],
     message: &str,
 ) -> Result<GitOutcome> {
     let mut opts = RepositoryInitOptions::new();
@@ -92,10 +104,15 @@ pub fn init_and_commit(
     let repo = Repository::init_opts(dir, &opts)
         .with_context(|| format!("initialising a git repository in {}", dir.display()))?;
     let mut index = repo.index().context("opening the git index")?;
-    for p in paths {
+    for f in files {
+        let id = repo
+            .blob(f.contents)
+            .with_context(|| format!("adding {} to git", f.path))?;
+        let meta = std::fs::metadata(dir.join(f.path))
+            .with_context(|| format!("reading {}", dir.join(f.path).display()))?;
         index
-            .add_path(Path::new(p))
-            .with_context(|| format!("adding {p} to the git index"))?;
+            .add(&index_entry(f, id, &meta))
+            .with_context(|| format!("adding {} to the git index", f.path))?;
     }
     index.write().context("writing the git index")?;
     let Some(id) = identity(&repo) else {
@@ -112,4 +129,36 @@ pub fn init_and_commit(
         branch: branch.to_string(),
         commit: commit.to_string(),
     })
+}
+
+fn index_entry(f: &CommitFile<'_>, id: git2::Oid, meta: &std::fs::Metadata) -> IndexEntry {
+    #[cfg(unix)]
+    let (ctime, mtime, dev, ino, uid, gid) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32),
+            IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32),
+            meta.dev() as u32,
+            meta.ino() as u32,
+            meta.uid(),
+            meta.gid(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime, mtime, dev, ino, uid, gid) =
+        (IndexTime::new(0, 0), IndexTime::new(0, 0), 0, 0, 0, 0);
+    IndexEntry {
+        ctime,
+        mtime,
+        dev,
+        ino,
+        mode: if f.executable { 0o100755 } else { 0o100644 },
+        uid,
+        gid,
+        file_size: meta.len() as u32,
+        id,
+        flags: f.path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path: f.path.as_bytes().to_vec(),
+    }
 }

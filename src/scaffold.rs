@@ -222,11 +222,15 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         env!("CARGO_PKG_VERSION"),
         prepared.template.origin
     );
-    let paths: Vec<&str> = prepared
+    let files: Vec<git::CommitFile<'_>> = prepared
         .plan
         .files
         .iter()
-        .map(|f| f.path.as_str())
+        .map(|f| git::CommitFile {
+            path: &f.path,
+            contents: &f.contents,
+            executable: f.executable,
+        })
         .collect();
     let enclosing = if req.git {
         git::enclosing_repository(&req.target)
@@ -245,7 +249,7 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
                 Some(repo) => GitOutcome::InsideRepository {
                     repository: repo.clone(),
                 },
-                None => git::init_and_commit(&req.target, &req.branch, &paths, &message)?,
+                None => git::init_and_commit(&req.target, &req.branch, &files, &message)?,
             };
         }
     } else {
@@ -255,7 +259,7 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
                     Some(repo) => GitOutcome::InsideRepository {
                         repository: repo.clone(),
                     },
-                    None => git::init_and_commit(staged, &req.branch, &paths, &message)?,
+                    None => git::init_and_commit(staged, &req.branch, &files, &message)?,
                 };
             }
             Ok(())
