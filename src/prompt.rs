@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, Result};
 use dialoguer::console::Term;
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 use serde_json::Value;
 use std::io::IsTerminal;
@@ -17,14 +17,22 @@ pub fn can_prompt(no_input: bool) -> bool {
 }
 
 pub struct Dialoguer {
-    theme: ColorfulTheme,
+    theme: Box<dyn Theme>,
     term: Term,
 }
 
 impl Dialoguer {
+    /// Prompts on stderr, coloured unless colours are off (`--color never`,
+    /// `NO_COLOR`).
     pub fn new() -> Self {
+        let coloured =
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
         Dialoguer {
-            theme: ColorfulTheme::default(),
+            theme: if coloured {
+                Box::new(ColorfulTheme::default())
+            } else {
+                Box::new(SimpleTheme)
+            },
             term: Term::stderr(),
         }
     }
@@ -50,7 +58,7 @@ impl Prompter for Dialoguer {
             VarType::Boolean => {
                 let d = default.and_then(Value::as_bool).unwrap_or(false);
                 Value::Bool(
-                    Confirm::with_theme(&self.theme)
+                    Confirm::with_theme(self.theme.as_ref())
                         .with_prompt(prompt)
                         .default(d)
                         .interact_on(&self.term)
@@ -62,7 +70,7 @@ impl Prompter for Dialoguer {
                     .and_then(Value::as_str)
                     .and_then(|d| var.choices.iter().position(|c| c == d))
                     .unwrap_or(0);
-                let i = Select::with_theme(&self.theme)
+                let i = Select::with_theme(self.theme.as_ref())
                     .with_prompt(prompt)
                     .items(&var.choices)
                     .default(d)
@@ -80,7 +88,7 @@ impl Prompter for Dialoguer {
                             .is_some_and(|d| d.iter().any(|v| v.as_str() == Some(c)))
                     })
                     .collect();
-                let picked = MultiSelect::with_theme(&self.theme)
+                let picked = MultiSelect::with_theme(self.theme.as_ref())
                     .with_prompt(prompt)
                     .items(&var.choices)
                     .defaults(&chosen)
@@ -94,14 +102,15 @@ impl Prompter for Dialoguer {
                 )
             }
             VarType::String if var.secret => Value::String(
-                Password::with_theme(&self.theme)
+                Password::with_theme(self.theme.as_ref())
                     .with_prompt(prompt)
                     .allow_empty_password(default.is_some())
                     .interact_on(&self.term)
                     .map_err(fail)?,
             ),
             VarType::String | VarType::Integer => {
-                let mut input = Input::<String>::with_theme(&self.theme).with_prompt(prompt);
+                let mut input =
+                    Input::<String>::with_theme(self.theme.as_ref()).with_prompt(prompt);
                 if let Some(d) = default {
                     input = input.default(match d {
                         Value::String(s) => s.clone(),

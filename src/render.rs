@@ -42,28 +42,31 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Adds a file, refusing duplicates and file/directory clashes.
-    pub fn push(&mut self, file: PlannedFile) -> Result<()> {
-        pathcheck::check_relative(&file.path)?;
-        for other in &self.files {
-            if other.path == file.path {
-                bail!("two template files render to the same path `{}`", file.path);
-            }
-            let (short, long) = if other.path.len() < file.path.len() {
-                (&other.path, &file.path)
-            } else {
-                (&file.path, &other.path)
-            };
-            if long.starts_with(short.as_str()) && long.as_bytes().get(short.len()) == Some(&b'/') {
-                bail!("`{short}` is both a file and a directory in the rendered project");
+    /// Sorts the files and checks the whole set: every path safe, no path
+    /// twice, no path both a file and a directory.
+    pub fn finish(&mut self) -> Result<()> {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut seen = std::collections::HashSet::with_capacity(self.files.len());
+        for f in &self.files {
+            pathcheck::check_relative(&f.path)?;
+            if !seen.insert(f.path.as_str()) {
+                bail!("two template files render to the same path `{}`", f.path);
             }
         }
-        self.files.push(file);
+        for f in &self.files {
+            let mut end = 0;
+            while let Some(i) = f.path[end..].find('/') {
+                end += i;
+                if seen.contains(&f.path[..end]) {
+                    bail!(
+                        "`{}` is both a file and a directory in the rendered project",
+                        &f.path[..end]
+                    );
+                }
+                end += 1;
+            }
+        }
         Ok(())
-    }
-
-    pub fn sort(&mut self) {
-        self.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
 
@@ -189,14 +192,14 @@ pub fn render(template: &Template, ctx: &Context) -> Result<Plan> {
     let rendered = render_all(&tera, &jobs, ctx)?;
     let mut plan = Plan::default();
     for ((file, path, kind), contents) in jobs.into_iter().zip(rendered) {
-        plan.push(PlannedFile {
+        plan.files.push(PlannedFile {
             path,
             contents: contents.unwrap_or_else(|| file.contents.clone()),
             executable: file.executable,
             kind,
-        })?;
+        });
     }
-    plan.sort();
+    plan.finish()?;
     Ok(plan)
 }
 
@@ -320,4 +323,49 @@ pub fn counts(plan: &Plan) -> BTreeMap<&'static str, usize> {
         *out.entry(k).or_default() += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(paths: &[&str]) -> Plan {
+        Plan {
+            files: paths
+                .iter()
+                .map(|p| PlannedFile {
+                    path: p.to_string(),
+                    contents: vec![],
+                    executable: false,
+                    kind: FileKind::Rendered,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn finish_sorts_and_accepts_distinct_paths() {
+        let mut p = plan(&["b", "a/b", "a-b", "a/c/d"]);
+        p.finish().unwrap();
+        let paths: Vec<_> = p.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a-b", "a/b", "a/c/d", "b"]);
+    }
+
+    #[test]
+    fn finish_rejects_duplicates_and_file_directory_clashes() {
+        let err = plan(&["a", "b", "a"]).finish().unwrap_err().to_string();
+        assert!(err.contains("same path `a`"), "{err}");
+        let err = plan(&["a/b", "a/b/c"]).finish().unwrap_err().to_string();
+        assert!(
+            err.contains("`a/b` is both a file and a directory"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn path_variables_are_found_in_names() {
+        let mut vars = BTreeSet::new();
+        variables_in("src/{{ module }}/{{name|snake_case}}.rs", &mut vars);
+        assert_eq!(vars.into_iter().collect::<Vec<_>>(), ["module", "name"]);
+    }
 }

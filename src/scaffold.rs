@@ -145,13 +145,13 @@ fn render_plan(template: &Template, answers: &Answers, ctx: &Context) -> Result<
         )));
     }
     let text = manifest_text(template, answers, ctx)?;
-    plan.push(PlannedFile {
+    plan.files.push(PlannedFile {
         path: MANIFEST_FILE.to_string(),
         contents: text.into_bytes(),
         executable: false,
         kind: FileKind::Generated,
-    })?;
-    plan.sort();
+    });
+    plan.finish()?;
     Ok(plan)
 }
 

@@ -1,1 +1,94 @@
+//! Golden output: the built-in `service` template with fixed answers must
+//! produce exactly the tree in `tests/golden/service`. After an intended
+//! change, regenerate it with `PLAT_UPDATE_GOLDEN=1 cargo test golden` and
+//! review the diff.
 
+use crate::support::*;
+use std::path::Path;
+
+fn golden_case(dir: &str, args: &[&str]) {
+    let s = Scratch::new();
+    let mut cmd = s.plat();
+    cmd.args([
+        "new",
+        "service",
+        "payments-api",
+        "--no-input",
+        "--no-git",
+        "--output",
+        "out",
+    ])
+    .args(args);
+    run(&mut cmd).code(0);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(dir);
+    if std::env::var_os("PLAT_UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        copy_tree(&s.join("out"), &golden);
+        return;
+    }
+    let actual = s.tree("out");
+    let expected = {
+        let mut v = Vec::new();
+        collect(&golden, &golden, &mut v);
+        v.sort();
+        v
+    };
+    assert_eq!(
+        actual, expected,
+        "file list differs from tests/golden/{dir}"
+    );
+    for f in &actual {
+        let got = std::fs::read(s.join("out").join(f)).unwrap();
+        let want = std::fs::read(golden.join(f)).unwrap();
+        if got != want {
+            panic!(
+                "{f} differs from tests/golden/{dir}/{f}\n--- expected\n{}\n--- actual\n{}",
+                String::from_utf8_lossy(&want),
+                String::from_utf8_lossy(&got)
+            );
+        }
+    }
+}
+
+#[test]
+fn service_template_with_fixed_answers_matches_the_golden_tree() {
+    golden_case(
+        "service",
+        &[
+            "--set",
+            "owner=team-payments",
+            "--set",
+            "description=Takes payments",
+            "--set",
+            "port=9000",
+        ],
+    );
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect(root, &p, out);
+        } else {
+            out.push(
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let mut files = Vec::new();
+    collect(from, from, &mut files);
+    for f in files {
+        let dest = to.join(&f);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(&f), dest).unwrap();
+    }
+}

@@ -9,5 +9,6 @@ mod golden;
 mod interrupt;
 mod manifest;
 mod new;
+mod prompt;
 mod safety;
 mod templates;

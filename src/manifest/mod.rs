@@ -1,0 +1,262 @@
+//! The platform manifest, `platform.yaml`: its types, the JSON schema generated
+//! from them, and loading that reports every problem at once with its line and
+//! column. `plat new` writes it with [`to_yaml`], `plat manifest validate` reads
+//! it with [`parse`], and `plat doctor` will build on [`Manifest::validate`].
+//!
+//! Loading goes in steps so hostile input never gets far: a size limit, one
+//! safe YAML parse into a value (alias bombs, deep nesting and duplicate keys
+//! fail there), a structural check of that value against [`schema`] that
+//! collects every problem, then typed deserialization and the semantic checks.
+//! Positions come from a second, event-level parse of text the first parse
+//! already accepted.
+
+mod checks;
+mod positions;
+mod structure;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::fmt;
+
+use crate::suggest::did_you_mean;
+
+pub use types::*;
+
+/// The only `apiVersion` this plat reads and writes.
+pub const API_VERSION: &str = "plat.dev/v1";
+/// The only `kind` of manifest there is so far.
+pub const KIND: &str = "Service";
+
+/// Larger manifests are refused before parsing.
+pub const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
+
+/// Deeper nesting is refused; real manifests use under ten levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// A DNS-1123 label: the name Kubernetes gives services, namespaces and more.
+pub const DNS_LABEL_PATTERN: &str = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
+const STAGE_NAME_PATTERN: &str = r"^[a-z0-9][-_a-z0-9]{0,62}$";
+const CHECK_ID_PATTERN: &str = r"^PLAT[0-9]{3}$";
+const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+const PROBE_PATH_PATTERN: &str = r"^/";
+/// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
+pub const QUANTITY_PATTERN: &str =
+    r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
+
+/// One thing wrong with a manifest, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where in the document, e.g. `infrastructure.environments[1].replicas`; empty for the whole document.
+    pub path: String,
+    /// 1-based line, when the manifest came from text.
+    pub line: Option<usize>,
+    /// 1-based column, when the manifest came from text.
+    pub column: Option<usize>,
+    /// Lowercase; says what is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "{line}:")?;
+            if let Some(column) = self.column {
+                write!(f, "{column}:")?;
+            }
+            f.write_str(" ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of `platform.yaml`, generated from the same
+/// types plat reads it into, so editors and plat agree.
+pub fn schema() -> serde_json::Value {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Manifest>();
+    schema.to_value()
+}
+
+/// Reads a manifest from YAML text, reporting every problem found, each with
+/// its line and column, sorted by position.
+pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(vec![Problem {
+            path: String::new(),
+            line: None,
+            column: None,
+            message: format!(
+                "the file is {} bytes, more than the {MAX_MANIFEST_BYTES} plat reads; is this the right file?",
+                text.len()
+            ),
+        }]);
+    }
+    if let Some((line, column)) = positions::too_deep(text, MAX_DEPTH) {
+        return Err(vec![Problem {
+            path: String::new(),
+            line: Some(line),
+            column: Some(column),
+            message: format!(
+                "the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"
+            ),
+        }]);
+    }
+    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(value) => value,
+        Err(err) => return Err(vec![yaml_problem(&err, text)]),
+    };
+    load(value).map_err(|issues| {
+        let index = positions::Index::build(text);
+        let mut problems: Vec<Problem> = issues.iter().map(|i| index.locate(i)).collect();
+        problems.sort_by_key(|p| (p.line.unwrap_or(0), p.column.unwrap_or(0)));
+        problems
+    })
+}
+
+/// Reads a manifest assembled in memory (for example from a template's
+/// defaults), with the same checks as [`parse`] but no positions.
+pub fn from_value(value: serde_yaml::Value) -> Result<Manifest, Vec<Problem>> {
+    load(value).map_err(|issues| issues.iter().map(Issue::to_problem).collect())
+}
+
+/// Serialises a manifest as `platform.yaml` text, with a header comment.
+pub fn to_yaml(manifest: &Manifest) -> anyhow::Result<String> {
+    let body = serde_yaml::to_string(manifest)?;
+    Ok(format!(
+        "# Platform manifest of {}.\n# Check it with `plat manifest validate`; `plat manifest schema` prints its JSON schema.\n{body}",
+        manifest.metadata.name
+    ))
+}
+
+impl Manifest {
+    /// The checks the types cannot express: names, ranges, quantities and
+    /// cross-references. Empty when the manifest is sound.
+    pub fn validate(&self) -> Vec<Problem> {
+        checks::check(self).iter().map(Issue::to_problem).collect()
+    }
+}
+
+fn load(value: serde_yaml::Value) -> Result<Manifest, Vec<Issue>> {
+    let issues = structure::check(&value, &schema());
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let manifest: Manifest = serde_yaml::from_value(value).map_err(|err| {
+        // The structural check mirrors the types; reaching here is a plat bug.
+        vec![Issue::new(
+            Vec::new(),
+            format!("{err} (this should have been caught earlier; please report it)"),
+        )]
+    })?;
+    let issues = checks::check(&manifest);
+    if issues.is_empty() {
+        Ok(manifest)
+    } else {
+        Err(issues)
+    }
+}
+
+fn yaml_problem(err: &serde_yaml::Error, text: &str) -> Problem {
+    let mut message = err.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    let mut path = String::new();
+    let mut position = err.location().map(|l| (l.line(), l.column()));
+    if message.contains("repetition limit exceeded") {
+        message.push_str(
+            " (too many alias expansions: the file looks like an alias bomb; write the values out)",
+        );
+    } else if message.contains("recursion limit exceeded") {
+        message.push_str(" (the document is nested too deeply; plat reads at most 128 levels)");
+    } else if let Some(i) = message.find("duplicate entry") {
+        // The loader names the mapping and points at its start; point at the repeated key.
+        if i >= 2 {
+            path = message[..i - 2].to_string();
+            message.drain(..i);
+        }
+        message.push_str("; each key may appear only once in a mapping, remove one of them");
+        if let Some(at) = position {
+            position = positions::Index::build(text).duplicate_key(at).or(position);
+        }
+    }
+    Problem {
+        path,
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        message,
+    }
+}
+
+/// One step of a path into the document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Renders `metadata.name`, `stages[0]`, `env["a.b"]`.
+fn render_path(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(key) if is_plain_key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Seg::Key(key) => out.push_str(&format!("[{key:?}]")),
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Which part of a mapping entry a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    /// The key itself (an unknown field).
+    Key,
+    /// The value: a scalar where it starts, a collection at its key.
+    Value,
+}
+
+/// A problem before it is located in the text.
+#[derive(Debug, Clone)]
+struct Issue {
+    path: Vec<Seg>,
+    at: At,
+    message: String,
+}
+
+impl Issue {
+    fn new(path: Vec<Seg>, message: String) -> Self {
+        Issue {
+            path,
+            at: At::Value,
+            message,
+        }
+    }
+
+    fn to_problem(&self) -> Problem {
+        Problem {
+            path: render_path(&self.path),
+            line: None,
+            column: None,
+            message: self.message.clone(),
+        }
+    }
+}

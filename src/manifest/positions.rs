@@ -1,0 +1,214 @@
+//! Where each node of a manifest is in its text: a path -> line and column
+//! index built from saphyr-parser's marked events. Only text that the safe
+//! YAML parse already accepted gets here, and the walk keeps its own stack,
+//! so no input can make it recurse.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser};
+
+use super::{render_path, At, Issue, Problem, Seg};
+
+/// Where `text` first nests collections more than `max` deep, if it does.
+///
+/// The YAML loader finds this too, but only after reading every event, in
+/// time that grows with the square of the depth: a megabyte of `{a: ` would
+/// take minutes. This pass stops at the first level too many, streams events
+/// without expanding aliases, and keeps no stack.
+pub(super) fn too_deep(text: &str, max: usize) -> Option<Pos> {
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    while let Some(result) = parser.next_event() {
+        match result {
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), span)) => {
+                depth += 1;
+                if depth > max {
+                    return Some((span.start.line(), span.start.col() + 1));
+                }
+            }
+            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::StreamEnd, _)) => return None,
+            Ok(_) => {}
+            // saphyr's own nesting limit.
+            Err(err) if err.info().contains("recursion limit") => {
+                return Some((err.marker().line(), err.marker().col() + 1));
+            }
+            // Anything else is the YAML loader's to report.
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// 1-based line and column.
+type Pos = (usize, usize);
+
+#[derive(Debug, Clone, Copy)]
+struct Loc {
+    /// The mapping key that holds the node, if it is a mapping value.
+    key: Option<Pos>,
+    /// Where the node itself starts.
+    value: Pos,
+    collection: bool,
+}
+
+/// Positions of the nodes of one document, by rendered path.
+#[derive(Debug, Default)]
+pub(super) struct Index {
+    nodes: HashMap<String, Loc>,
+    /// `(mapping start, key)` of every key that repeats an earlier one.
+    duplicates: Vec<(Pos, Pos)>,
+}
+
+enum Frame {
+    Map {
+        start: Pos,
+        seen: HashSet<String>,
+        expecting_key: bool,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        next: usize,
+    },
+}
+
+impl Index {
+    /// Indexes the first document of `text`. Parts saphyr cannot read (it
+    /// and the YAML loader disagree only on corner cases) are left out, and
+    /// problems there are located at their nearest indexed ancestor.
+    pub(super) fn build(text: &str) -> Index {
+        let mut index = Index::default();
+        let mut frames: Vec<Frame> = Vec::new();
+        // The path of the innermost open collection; the root has no segment.
+        let mut path: Vec<Seg> = Vec::new();
+        let mut segs_pushed: Vec<bool> = Vec::new();
+        // Depth inside a complex (non-scalar) mapping key, which has no path.
+        let mut skip = 0usize;
+        let mut parser = Parser::new_from_str(text);
+        while let Some(Ok((event, span))) = parser.next_event() {
+            let pos = (span.start.line(), span.start.col() + 1);
+            let (is_node, opens) = match &event {
+                Event::Scalar(..) | Event::Alias(_) => (true, false),
+                Event::MappingStart(..) | Event::SequenceStart(..) => (true, true),
+                Event::MappingEnd | Event::SequenceEnd => (false, false),
+                Event::DocumentEnd | Event::StreamEnd => break,
+                _ => continue,
+            };
+            if !is_node {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                frames.pop();
+                if segs_pushed.pop() == Some(true) {
+                    path.pop();
+                }
+                continue;
+            }
+            if skip > 0 {
+                if opens {
+                    skip += 1;
+                }
+                continue;
+            }
+            let (seg, key_pos) = match frames.last_mut() {
+                None => (None, None),
+                Some(Frame::Map {
+                    start,
+                    seen,
+                    expecting_key,
+                    key,
+                }) if *expecting_key => {
+                    *expecting_key = false;
+                    *key = match &event {
+                        Event::Scalar(text, ..) => {
+                            if !seen.insert(text.to_string()) {
+                                index.duplicates.push((*start, pos));
+                            }
+                            Some((text.to_string(), pos))
+                        }
+                        _ => None,
+                    };
+                    if opens {
+                        skip = 1;
+                    }
+                    continue;
+                }
+                Some(Frame::Map {
+                    expecting_key, key, ..
+                }) => {
+                    *expecting_key = true;
+                    match key.take() {
+                        Some((name, key_pos)) => (Some(Seg::Key(name)), Some(key_pos)),
+                        // The value of a complex key: unreachable by any path.
+                        None => (Some(Seg::Key("\u{0}complex".into())), None),
+                    }
+                }
+                Some(Frame::Seq { next }) => {
+                    *next += 1;
+                    (Some(Seg::Index(*next - 1)), None)
+                }
+            };
+            if let Some(seg) = &seg {
+                path.push(seg.clone());
+            }
+            index.nodes.entry(render_path(&path)).or_insert(Loc {
+                key: key_pos,
+                value: pos,
+                collection: opens,
+            });
+            if opens {
+                frames.push(match event {
+                    Event::MappingStart(..) => Frame::Map {
+                        start: pos,
+                        seen: HashSet::new(),
+                        expecting_key: true,
+                        key: None,
+                    },
+                    _ => Frame::Seq { next: 0 },
+                });
+                segs_pushed.push(seg.is_some());
+            } else if seg.is_some() {
+                path.pop();
+            }
+        }
+        index
+    }
+
+    /// Where the repeated key of the mapping starting at `map` is; the YAML
+    /// loader only reports where the mapping starts.
+    pub(super) fn duplicate_key(&self, map: Pos) -> Option<Pos> {
+        self.duplicates
+            .iter()
+            .find(|(start, _)| *start == map)
+            .or_else(|| self.duplicates.iter().find(|(_, key)| *key >= map))
+            .map(|(_, key)| *key)
+    }
+
+    /// The issue as a problem, at the position of its node or of the
+    /// nearest ancestor the index knows.
+    pub(super) fn locate(&self, issue: &Issue) -> Problem {
+        let mut problem = issue.to_problem();
+        let mut path = issue.path.as_slice();
+        let mut at = issue.at;
+        loop {
+            if let Some(loc) = self.nodes.get(&render_path(path)) {
+                let pos = match (at, loc.key) {
+                    (At::Key, Some(key)) => key,
+                    (At::Value, Some(key)) if loc.collection => key,
+                    _ => loc.value,
+                };
+                problem.line = Some(pos.0);
+                problem.column = Some(pos.1);
+                return problem;
+            }
+            match path.split_last() {
+                Some((_, parent)) => {
+                    path = parent;
+                    at = At::Value;
+                }
+                None => return problem,
+            }
+        }
+    }
+}

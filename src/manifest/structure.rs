@@ -1,0 +1,516 @@
+//! Checks a YAML value against the manifest's JSON schema and collects every
+//! problem, where serde would stop at the first. Handles the subset of JSON
+//! Schema that schemars emits for the manifest types; a test keeps the two in
+//! step.
+
+use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
+
+use super::{
+    did_you_mean, At, Issue, Seg, CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, MAX_DEPTH,
+};
+use super::{PROBE_PATH_PATTERN, QUANTITY_PATTERN, STAGE_NAME_PATTERN};
+
+/// Keywords the walker understands (validation) or may ignore (annotations);
+/// a test checks the generated schema uses no others.
+#[cfg(test)]
+pub(super) const KNOWN_KEYWORDS: &[&str] = &[
+    "$ref",
+    "$defs",
+    "$schema",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "format",
+    "type",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "minimum",
+    "maximum",
+    "minLength",
+    "pattern",
+];
+
+/// Every structural problem of `value` against `schema` (the root schema).
+pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
+    let mut walker = Walker {
+        root: schema,
+        issues: Vec::new(),
+        path: Vec::new(),
+    };
+    if value.is_null() {
+        walker.push(
+            At::Value,
+            "the manifest is empty; it needs at least `apiVersion`, `kind` and `metadata`".into(),
+        );
+        return walker.issues;
+    }
+    // A different apiVersion or kind is a different format: its other
+    // problems would only be noise.
+    if let Some(map) = value.as_mapping() {
+        let mut wrong_header = false;
+        for (key, wanted) in [("apiVersion", super::API_VERSION), ("kind", super::KIND)] {
+            if let Some(found) = map.get(key) {
+                if found.as_str() != Some(wanted) {
+                    walker.path.push(Seg::Key(key.into()));
+                    walker.push(
+                        At::Value,
+                        format!(
+                            "unsupported `{key}` {}; this plat reads `{wanted}`",
+                            show(found)
+                        ),
+                    );
+                    walker.path.pop();
+                    wrong_header = true;
+                }
+            }
+        }
+        if wrong_header {
+            return walker.issues;
+        }
+    }
+    walker.check(schema, value, 0);
+    walker.issues
+}
+
+struct Walker<'s> {
+    root: &'s Json,
+    issues: Vec<Issue>,
+    path: Vec<Seg>,
+}
+
+impl<'s> Walker<'s> {
+    fn push(&mut self, at: At, message: String) {
+        self.issues.push(Issue {
+            path: self.path.clone(),
+            at,
+            message,
+        });
+    }
+
+    fn resolve(&self, schema: &'s Json) -> &'s Json {
+        let mut schema = schema;
+        // Bounded: schemars never chains references, but a loop must not hang.
+        for _ in 0..16 {
+            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
+                break;
+            };
+            match reference
+                .strip_prefix("#/$defs/")
+                .and_then(|name| self.root.get("$defs")?.get(name))
+            {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+
+    fn check(&mut self, schema: &'s Json, value: &Yaml, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.push(
+                At::Value,
+                "the document is nested too deeply; plat reads at most 128 levels".into(),
+            );
+            return;
+        }
+        let schema = self.resolve(schema);
+        if let Yaml::Tagged(tagged) = value {
+            self.push(
+                At::Value,
+                format!(
+                    "YAML tags like `{}` are not supported; remove the tag",
+                    tagged.tag
+                ),
+            );
+            return;
+        }
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Json::as_array)
+        {
+            if !self.check_branches(branches, value, depth) {
+                return;
+            }
+        }
+        if let Some(all) = schema.get("allOf").and_then(Json::as_array) {
+            for sub in all {
+                self.check(sub, value, depth + 1);
+            }
+        }
+        if let Some(types) = schema.get("type") {
+            if !type_matches(types, value) {
+                let mut message = format!(
+                    "{} must be {}, found {}",
+                    self.subject(),
+                    expected(types),
+                    show(value)
+                );
+                if accepts(types, "string") && matches!(value, Yaml::Number(_) | Yaml::Bool(_)) {
+                    message.push_str(&format!(
+                        "; quote it if you meant the text: \"{}\"",
+                        scalar_text(value)
+                    ));
+                }
+                let numeric = accepts(types, "integer") || accepts(types, "number");
+                if numeric
+                    && value
+                        .as_str()
+                        .is_some_and(|s| s.trim().parse::<f64>().is_ok())
+                {
+                    message.push_str("; remove the quotes");
+                }
+                self.push(At::Value, message);
+                return;
+            }
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
+            if !allowed.iter().any(|a| same(value, a)) {
+                let names: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
+                self.push(At::Value, self.one_of_message(&names, value));
+                return;
+            }
+        }
+        if let Some(constant) = schema.get("const") {
+            if !same(value, constant) {
+                let names: Vec<&str> = constant.as_str().into_iter().collect();
+                self.push(At::Value, self.one_of_message(&names, value));
+                return;
+            }
+        }
+        match value {
+            Yaml::Number(n) => self.check_number(schema, n.as_f64().unwrap_or(f64::NAN), value),
+            Yaml::String(s) => self.check_string(schema, s),
+            Yaml::Sequence(items) => self.check_sequence(schema, items, depth),
+            Yaml::Mapping(map) => self.check_mapping(schema, map, depth),
+            _ => {}
+        }
+    }
+
+    /// Returns whether checking may go on with the other keywords.
+    fn check_branches(&mut self, branches: &'s [Json], value: &Yaml, depth: usize) -> bool {
+        let saved = std::mem::take(&mut self.issues);
+        let mut results = Vec::new();
+        for branch in branches {
+            self.check(branch, value, depth + 1);
+            let issues = std::mem::take(&mut self.issues);
+            if issues.is_empty() {
+                self.issues = saved;
+                return true;
+            }
+            results.push((self.resolve(branch), issues));
+        }
+        self.issues = saved;
+        let consts: Option<Vec<&str>> = results
+            .iter()
+            .map(|(b, _)| b.get("const").and_then(Json::as_str))
+            .collect();
+        if let Some(names) = consts {
+            self.push(At::Value, self.one_of_message(&names, value));
+            return false;
+        }
+        let fitting: Vec<_> = results
+            .iter()
+            .filter(|(b, _)| b.get("type").is_none_or(|t| type_matches(t, value)))
+            .collect();
+        match fitting.iter().min_by_key(|(_, issues)| issues.len()) {
+            Some((_, issues)) => self.issues.extend(issues.iter().cloned()),
+            None => {
+                let wanted: Vec<String> = results
+                    .iter()
+                    .filter_map(|(b, _)| b.get("type"))
+                    .filter(|t| t.as_str() != Some("null"))
+                    .map(expected)
+                    .collect();
+                self.push(
+                    At::Value,
+                    format!(
+                        "{} must be {}, found {}",
+                        self.subject(),
+                        wanted.join(" or "),
+                        show(value)
+                    ),
+                );
+            }
+        }
+        false
+    }
+
+    fn check_number(&mut self, schema: &Json, n: f64, value: &Yaml) {
+        let min = schema.get("minimum").and_then(Json::as_f64);
+        let max = schema.get("maximum").and_then(Json::as_f64);
+        let below = min.is_some_and(|m| n < m);
+        let above = max.is_some_and(|m| n > m);
+        if below || above {
+            let bound = match (min, max) {
+                (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => unreachable!("a bound was crossed"),
+            };
+            self.push(
+                At::Value,
+                format!(
+                    "{} must be {bound}, found {}",
+                    self.subject(),
+                    scalar_text(value)
+                ),
+            );
+        }
+    }
+
+    fn check_string(&mut self, schema: &Json, s: &str) {
+        if let Some(min) = schema.get("minLength").and_then(Json::as_u64) {
+            if (s.chars().count() as u64) < min {
+                self.push(At::Value, format!("{} must not be empty", self.subject()));
+                return;
+            }
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
+            // Patterns are plat's own constants; an invalid one is skipped, not fatal.
+            if let Ok(re) = regex::Regex::new(pattern) {
+                if !re.is_match(s) {
+                    self.push(
+                        At::Value,
+                        format!(
+                            "{} must be {}, found {s:?}",
+                            self.subject(),
+                            describe_pattern(pattern)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_sequence(&mut self, schema: &'s Json, items: &[Yaml], depth: usize) {
+        if let Some(min) = schema.get("minItems").and_then(Json::as_u64) {
+            if (items.len() as u64) < min {
+                self.push(
+                    At::Value,
+                    format!("{} needs at least {min} item(s)", self.subject()),
+                );
+            }
+        }
+        if let Some(item_schema) = schema.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                self.path.push(Seg::Index(i));
+                self.check(item_schema, item, depth + 1);
+                self.path.pop();
+            }
+        }
+    }
+
+    fn check_mapping(&mut self, schema: &'s Json, map: &serde_yaml::Mapping, depth: usize) {
+        let properties = schema.get("properties").and_then(Json::as_object);
+        let additional = schema.get("additionalProperties");
+        for (key, item) in map {
+            let Some(name) = key.as_str() else {
+                self.path.push(Seg::Key(scalar_text(key)));
+                self.push(
+                    At::Key,
+                    format!("keys must be text, found {}; quote the key", show(key)),
+                );
+                self.path.pop();
+                continue;
+            };
+            self.path.push(Seg::Key(name.to_string()));
+            if let Some(sub) = properties.and_then(|p| p.get(name)) {
+                self.check(sub, item, depth + 1);
+            } else {
+                match additional {
+                    Some(Json::Bool(false)) => {
+                        let known: Vec<&str> = properties
+                            .map(|p| p.keys().map(String::as_str).collect())
+                            .unwrap_or_default();
+                        self.push(At::Key, unknown_field(name, &known));
+                    }
+                    Some(sub) if sub.is_object() => self.check(sub, item, depth + 1),
+                    _ => {}
+                }
+            }
+            self.path.pop();
+        }
+        if let Some(required) = schema.get("required").and_then(Json::as_array) {
+            for field in required.iter().filter_map(Json::as_str) {
+                if !map.contains_key(field) {
+                    let place = if self.path.is_empty() {
+                        "the manifest".to_string()
+                    } else {
+                        self.subject()
+                    };
+                    self.push(
+                        At::Value,
+                        format!("missing required field `{field}` in {place}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// How messages name the value at the current path: `port`, `stages[1]`.
+    fn subject(&self) -> String {
+        let start = self
+            .path
+            .iter()
+            .rposition(|s| matches!(s, Seg::Key(_)))
+            .unwrap_or(0);
+        let tail = super::render_path(&self.path[start..]);
+        if tail.is_empty() {
+            "the manifest".into()
+        } else {
+            format!("`{tail}`")
+        }
+    }
+
+    fn one_of_message(&self, names: &[&str], value: &Yaml) -> String {
+        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let mut message = if list.len() == 1 {
+            format!(
+                "{} must be {}, found {}",
+                self.subject(),
+                list[0],
+                show(value)
+            )
+        } else {
+            format!(
+                "{} must be one of {}, found {}",
+                self.subject(),
+                list.join(", "),
+                show(value)
+            )
+        };
+        if let Some(hint) = value
+            .as_str()
+            .and_then(|s| did_you_mean(s, names.iter().copied()))
+        {
+            message.push_str(&format!("; did you mean `{hint}`?"));
+        }
+        message
+    }
+}
+
+fn unknown_field(name: &str, known: &[&str]) -> String {
+    if name == "<<" {
+        return "merge keys (`<<`) are not supported; write the fields out".into();
+    }
+    match did_you_mean(name, known.iter().copied()) {
+        Some(hint) => format!("unknown field `{name}`; did you mean `{hint}`?"),
+        None if known.is_empty() => format!("unknown field `{name}`; remove it"),
+        None => {
+            let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "unknown field `{name}`; expected one of {}",
+                list.join(", ")
+            )
+        }
+    }
+}
+
+fn accepts(types: &Json, name: &str) -> bool {
+    match types {
+        Json::String(t) => t == name,
+        Json::Array(ts) => ts.iter().any(|t| t.as_str() == Some(name)),
+        _ => true,
+    }
+}
+
+fn type_matches(types: &Json, value: &Yaml) -> bool {
+    let is = |t: &str| match (t, value) {
+        ("null", Yaml::Null) => true,
+        ("boolean", Yaml::Bool(_)) => true,
+        ("string", Yaml::String(_)) => true,
+        ("array", Yaml::Sequence(_)) => true,
+        ("object", Yaml::Mapping(_)) => true,
+        ("number", Yaml::Number(n)) => n.as_f64().is_some_and(f64::is_finite),
+        ("integer", Yaml::Number(n)) => n.is_i64() || n.is_u64(),
+        (_, Yaml::Tagged(_)) => false,
+        _ => false,
+    };
+    match types {
+        Json::String(t) => is(t),
+        Json::Array(ts) => ts.iter().filter_map(Json::as_str).any(is),
+        _ => true,
+    }
+}
+
+fn expected(types: &Json) -> String {
+    let name = |t: &str| match t {
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping",
+        "null" => "empty",
+        _ => "something else",
+    };
+    match types {
+        Json::String(t) => name(t).into(),
+        Json::Array(ts) => {
+            let names: Vec<&str> = ts
+                .iter()
+                .filter_map(Json::as_str)
+                .filter(|t| *t != "null" || ts.len() == 1)
+                .map(name)
+                .collect();
+            names.join(" or ")
+        }
+        _ => "something else".into(),
+    }
+}
+
+/// A value as messages quote it: `70000`, `"prod"`, `a list`.
+fn show(value: &Yaml) -> String {
+    match value {
+        Yaml::Null => "nothing".into(),
+        Yaml::Bool(_) | Yaml::Number(_) => format!("`{}`", scalar_text(value)),
+        Yaml::String(s) => format!("{s:?}"),
+        Yaml::Sequence(_) => "a list".into(),
+        Yaml::Mapping(_) => "a mapping".into(),
+        Yaml::Tagged(t) => format!("a value tagged `{}`", t.tag),
+    }
+}
+
+fn scalar_text(value: &Yaml) -> String {
+    match value {
+        Yaml::Null => "null".into(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => s.clone(),
+        _ => show(value),
+    }
+}
+
+/// Whether a YAML scalar equals a JSON `enum`/`const` entry.
+fn same(value: &Yaml, json: &Json) -> bool {
+    match (value, json) {
+        (Yaml::String(a), Json::String(b)) => a == b,
+        (Yaml::Bool(a), Json::Bool(b)) => a == b,
+        (Yaml::Null, Json::Null) => true,
+        (Yaml::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => false,
+    }
+}
+
+fn describe_pattern(pattern: &str) -> String {
+    match pattern {
+        DNS_LABEL_PATTERN => "a DNS-1123 label (lowercase letters, digits and `-`, starting with a letter, ending with a letter or digit, at most 63 characters)".into(),
+        STAGE_NAME_PATTERN => "a stage name (lowercase letters, digits, `-` and `_`, at most 63 characters)".into(),
+        CHECK_ID_PATTERN => "a check ID like `PLAT101`".into(),
+        DATE_PATTERN => "a date written `YYYY-MM-DD`".into(),
+        PROBE_PATH_PATTERN => "an HTTP path starting with `/`".into(),
+        QUANTITY_PATTERN => "a quantity such as `250m`, `0.5`, `128Mi` or `1Gi`".into(),
+        other => format!("text matching `{other}`"),
+    }
+}

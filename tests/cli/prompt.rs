@@ -1,0 +1,95 @@
+//! Prompts appear only on a terminal: these tests run plat under a
+//! pseudo-terminal (`script`) and type the answers.
+
+use crate::support::*;
+
+const ASKS: &str = "name: t\nversion: 0.1.0\nvariables:\n  - name: owner\n    help: the owning team\n  - name: port\n    type: integer\n    default: 8080\n";
+
+/// Runs `plat ARGS` under a pseudo-terminal with `typed` as keyboard input.
+#[cfg(unix)]
+fn on_terminal(s: &Scratch, args: &str, typed: &str) -> Run {
+    use std::io::Write;
+    let plat = env!("CARGO_BIN_EXE_plat");
+    let mut cmd = s.plat();
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut sh = std::process::Command::new("script");
+    sh.current_dir(s.path())
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .args(["-qec", &format!("{plat} {args}"), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = sh.spawn().expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(typed.as_bytes()).unwrap();
+    // Keep the terminal open until plat has read everything.
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_is_asked_and_invalid_answers_are_asked_again() {
+    let s = Scratch::new();
+    let t = s.template("t", ASKS, &[("a.txt", "{{ owner }}:{{ port }}")]);
+    let r = on_terminal(
+        &s,
+        &format!("new {t} api --no-git --color never"),
+        "team-x\rnope\r9000\r",
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("owner (the owning team)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("expected an integer, found `nope`"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(s.read("api/a.txt"), "team-x:9000");
+}
+
+#[cfg(unix)]
+#[test]
+fn given_answers_are_not_asked_again() {
+    let s = Scratch::new();
+    let t = s.template("t", ASKS, &[("a.txt", "{{ owner }}:{{ port }}")]);
+    let r = on_terminal(
+        &s,
+        &format!("new {t} api --no-git --color never --set owner=ops"),
+        "\r",
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("owner ("), "{}", r.stdout);
+    assert_eq!(s.read("api/a.txt"), "ops:8080");
+}
+
+#[cfg(unix)]
+#[test]
+fn no_input_never_prompts_even_on_a_terminal() {
+    let s = Scratch::new();
+    let t = s.template("t", ASKS, &[("a.txt", "{{ owner }}")]);
+    let r = on_terminal(
+        &s,
+        &format!("new {t} api --no-git --no-input --color never"),
+        "team-x\r",
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("owner (string): the owning team"),
+        "{}",
+        r.stdout
+    );
+    assert!(!s.join("api").exists());
+}
