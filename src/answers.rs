@@ -407,13 +407,11 @@ fn validate(var: &Variable, value: &Value) -> Result<()> {
                 );
             }
         }
-        (VarType::Choice, Value::String(s)) => {
-            if !var.choices.contains(s) {
-                bail!(
-                    "`{s}` is not one of the choices: {}",
-                    var.choices.join(", ")
-                );
-            }
+        (VarType::Choice, Value::String(s)) if !var.choices.contains(s) => {
+            bail!(
+                "`{s}` is not one of the choices: {}",
+                var.choices.join(", ")
+            );
         }
         (VarType::Multichoice, Value::Array(items)) => {
             let mut seen = BTreeSet::new();

@@ -161,13 +161,12 @@ impl Definition {
             if !seen.insert(v.name.as_str()) {
                 out.push(format!("{at}: declared twice"));
             }
-            if v.name == NAME_VAR {
-                if v.kind != VarType::String || v.default.is_some() || v.when.is_some() || v.secret
-                {
-                    out.push(format!(
-                        "{at}: `name` is the NAME argument: it may only have `pattern` and `help`"
-                    ));
-                }
+            let name_var_extras =
+                v.kind != VarType::String || v.default.is_some() || v.when.is_some() || v.secret;
+            if v.name == NAME_VAR && name_var_extras {
+                out.push(format!(
+                    "{at}: `name` is the NAME argument: it may only have `pattern` and `help`"
+                ));
             }
             let choice_like = matches!(v.kind, VarType::Choice | VarType::Multichoice);
             if choice_like && v.choices.is_empty() {

@@ -13,7 +13,7 @@ pub mod definition;
 pub mod engine;
 pub mod error;
 pub mod git;
-#[path = "manifest_stub.rs"]
+
 pub mod manifest;
 pub mod pathcheck;
 mod prompt;

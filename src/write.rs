@@ -32,7 +32,7 @@ pub fn install_interrupt_handler() {
         let busy = CLEANUP.lock().map(|c| !c.is_empty()).unwrap_or(true);
         if !busy {
             let _ = dialoguer::console::Term::stderr().show_cursor();
-            eprintln!("\ninterrupted");
+            anstream::eprintln!("\ninterrupted");
             std::process::exit(i32::from(crate::error::exit::INTERRUPTED));
         }
     });

@@ -3,11 +3,46 @@
 //! hostile-input limits (alias expansion, nesting depth, duplicate keys).
 
 use anyhow::{anyhow, Result};
+use saphyr_parser::{Event, Parser};
 use serde::de::DeserializeOwned;
 
 /// Larger inputs are refused before parsing: no real manifest or answers file
 /// comes near this, and it bounds the work a hostile file can cause.
 pub const MAX_YAML_BYTES: usize = 1024 * 1024;
+
+/// Deepest nesting of collections plat reads (the YAML loader's own limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// Where `text` first nests collections more than `max` deep, if it does.
+///
+/// The YAML loader finds this too, but only after reading every event, in
+/// time that grows with the square of the depth: a megabyte of `{a: ` would
+/// take minutes. This pass stops at the first level too many, streams events
+/// without expanding aliases, and keeps no stack.
+pub fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    while let Some(result) = parser.next_event() {
+        match result {
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), span)) => {
+                depth += 1;
+                if depth > max {
+                    return Some((span.start.line(), span.start.col() + 1));
+                }
+            }
+            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::StreamEnd, _)) => return None,
+            Ok(_) => {}
+            // saphyr's own nesting limit.
+            Err(err) if err.info().contains("recursion limit") => {
+                return Some((err.marker().line(), err.marker().col() + 1));
+            }
+            // Anything else is the YAML loader's to report.
+            Err(_) => return None,
+        }
+    }
+    None
+}
 
 /// Parses `text` (read from `origin`, used in messages) into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
@@ -16,6 +51,11 @@ pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
             "{origin}: file is {} bytes, more than the {} plat reads; is this the right file?",
             text.len(),
             MAX_YAML_BYTES
+        ));
+    }
+    if let Some((line, column)) = too_deep(text, MAX_DEPTH) {
+        return Err(anyhow!(
+            "{origin}:{line}:{column}: the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"
         ));
     }
     serde_yaml::from_str(text).map_err(|e| describe(&e, origin))
@@ -74,6 +114,13 @@ mod tests {
         }
         let err = from_str::<serde_yaml::Value>(&doc, "bomb.yaml").unwrap_err();
         assert!(err.to_string().contains("alias"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_megabyte_of_flow_mappings_quickly() {
+        let doc = "{b: ".repeat(250_000);
+        let err = from_str::<serde_yaml::Value>(&doc, "deep.yaml").unwrap_err();
+        assert!(err.to_string().contains("deep.yaml:1:"), "{err}");
     }
 
     #[test]

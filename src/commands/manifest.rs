@@ -33,7 +33,11 @@ pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
                 }))?,
                 Format::Human => {
                     for p in &problems {
-                        println!("{shown}:{p}");
+                        if p.line.is_some() {
+                            println!("{shown}:{p}");
+                        } else {
+                            println!("{shown}: {p}");
+                        }
                     }
                     if problems.is_empty() {
                         ui.status("Valid", &shown);

@@ -96,7 +96,7 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
             ),
         }]);
     }
-    if let Some((line, column)) = positions::too_deep(text, MAX_DEPTH) {
+    if let Some((line, column)) = crate::yaml::too_deep(text, MAX_DEPTH) {
         return Err(vec![Problem {
             path: String::new(),
             line: Some(line),

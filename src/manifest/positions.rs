@@ -9,37 +9,6 @@ use saphyr_parser::{Event, Parser};
 
 use super::{render_path, At, Issue, Problem, Seg};
 
-/// Where `text` first nests collections more than `max` deep, if it does.
-///
-/// The YAML loader finds this too, but only after reading every event, in
-/// time that grows with the square of the depth: a megabyte of `{a: ` would
-/// take minutes. This pass stops at the first level too many, streams events
-/// without expanding aliases, and keeps no stack.
-pub(super) fn too_deep(text: &str, max: usize) -> Option<Pos> {
-    let mut parser = Parser::new_from_str(text);
-    let mut depth = 0usize;
-    while let Some(result) = parser.next_event() {
-        match result {
-            Ok((Event::MappingStart(..) | Event::SequenceStart(..), span)) => {
-                depth += 1;
-                if depth > max {
-                    return Some((span.start.line(), span.start.col() + 1));
-                }
-            }
-            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
-            Ok((Event::StreamEnd, _)) => return None,
-            Ok(_) => {}
-            // saphyr's own nesting limit.
-            Err(err) if err.info().contains("recursion limit") => {
-                return Some((err.marker().line(), err.marker().col() + 1));
-            }
-            // Anything else is the YAML loader's to report.
-            Err(_) => return None,
-        }
-    }
-    None
-}
-
 /// 1-based line and column.
 type Pos = (usize, usize);
 

@@ -207,7 +207,7 @@ fn invalid_default_in_template_names_the_template_default() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\nvariables:\n  - name: port\n    type: integer\n    default: \"{{ name }}\"\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: port\n    type: integer\n    default: \"{{ name }}\"\n",
         &[],
     );
     run(s.plat().args(["new", &t, "api", "--no-input"]))
@@ -222,7 +222,7 @@ fn missing_values_without_a_terminal_are_listed_with_help() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\nvariables:\n  - name: owner\n    help: the owning team\n  - name: cost_center\n    type: integer\n    help: finance code\n  - name: region\n    default: eu\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: owner\n    help: the owning team\n  - name: cost_center\n    type: integer\n    help: finance code\n  - name: region\n    default: eu\n",
         &[],
     );
     // stdin is not a terminal here, so plat must not prompt or hang, even without --no-input.

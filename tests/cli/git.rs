@@ -49,7 +49,7 @@ fn executable_bit_is_committed() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("run.sh", "#!/bin/sh\n")],
     );
     #[cfg(unix)]

@@ -13,7 +13,11 @@ fn interrupt_during_write(signal: &str) {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let t = s.template("t", "name: t\nversion: 0.1.0\n", &refs);
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+        &refs,
+    );
     let mut cmd = s.plat_with_identity();
     cmd.env("PLAT_TEST_WRITE_DELAY_MS", "100")
         .args(["new", &t, "api", "--no-input"])

@@ -53,7 +53,7 @@ fn binary_files_and_executable_bit_are_kept() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("run.sh", "#!/bin/sh\necho {{ name }}\n")],
     );
     let bin: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0, 0xff, b'{', b'{', 0xfe];
@@ -95,7 +95,7 @@ fn file_names_render_and_empty_names_are_skipped() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\nvariables:\n  - name: extra\n    type: boolean\n    default: false\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: extra\n    type: boolean\n    default: false\n",
         &[
             ("docs/{{ name }}.md", "# {{ name }}\n"),
             ("{% if extra %}extra{% endif %}/file.txt", "x\n"),

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 
-const ASKS: &str = "name: t\nversion: 0.1.0\nvariables:\n  - name: owner\n    help: the owning team\n  - name: port\n    type: integer\n    default: 8080\n";
+const ASKS: &str = "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: owner\n    help: the owning team\n  - name: port\n    type: integer\n    default: 8080\n";
 
 /// Runs `plat ARGS` under a pseudo-terminal with `typed` as keyboard input.
 #[cfg(unix)]

@@ -14,7 +14,7 @@ fn path_traversal_in_a_file_name_is_refused() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("{{ '../escape' }}.txt", "x")],
     );
     run(s.plat().args(["new", &t, "api", "--no-input"]))
@@ -30,7 +30,7 @@ fn path_traversal_through_a_variable_is_refused_naming_the_variable() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\nvariables:\n  - name: module\n    default: core\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: module\n    default: core\n",
         &[("src/{{ module }}/lib.rs", "x")],
     );
     run(s
@@ -46,7 +46,7 @@ fn path_traversal_through_a_variable_is_refused_naming_the_variable() {
     // Computed paths are checked too, naming the variables they use.
     let t2 = s.template(
         "t2",
-        "name: t2\nversion: 0.1.0\nvariables:\n  - name: a\n    default: x\n",
+        "name: t2\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: a\n    default: x\n",
         &[("{{ a | replace(from='x', to='..') }}/f", "x")],
     );
     run(s.plat().args(["new", &t2, "api", "--no-input"]))
@@ -65,7 +65,11 @@ fn git_dirs_absolute_and_windows_names_are_refused() {
         ("{{ 'x/' }}/y", "skipped"),
     ] {
         let s = Scratch::new();
-        let t = s.template("t", "name: t\nversion: 0.1.0\n", &[(name, "x")]);
+        let t = s.template(
+            "t",
+            "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+            &[(name, "x")],
+        );
         let r = run(s.plat().args(["new", &t, "api", "--no-input"]));
         if why == "skipped" {
             // an empty segment means "skip this path", never "write elsewhere"
@@ -82,7 +86,11 @@ fn git_dirs_absolute_and_windows_names_are_refused() {
 #[test]
 fn symlink_escaping_the_template_is_refused() {
     let s = Scratch::new();
-    let t = s.template("t", "name: t\nversion: 0.1.0\n", &[("a.txt", "a")]);
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+        &[("a.txt", "a")],
+    );
     s.write("secret.txt", "top secret");
     std::os::unix::fs::symlink(s.join("secret.txt"), s.join("t/files/leak.txt")).unwrap();
     run(s.plat().args(["new", &t, "api", "--no-input"]))
@@ -97,7 +105,7 @@ fn symlink_inside_the_template_is_followed() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("a.txt", "hello {{ name }}")],
     );
     std::os::unix::fs::symlink("a.txt", s.join("t/files/b.txt")).unwrap();
@@ -110,7 +118,7 @@ fn a_template_that_recurses_forever_fails_cleanly() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[(
             "a.txt",
             "{% component boom(n: integer) %}{{ <boom n={n} /> }}{% endcomponent boom %}{{ <boom n={1} /> }}",
@@ -128,7 +136,7 @@ fn an_include_cycle_fails_cleanly() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[
             ("a.txt", "{% include \"b.txt\" %}"),
             ("b.txt", "{% include \"a.txt\" %}"),
@@ -145,7 +153,7 @@ fn an_endless_loop_hits_the_render_deadline() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[(
             "a.txt",
             "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
@@ -164,7 +172,7 @@ fn huge_output_is_capped() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[(
             "a.txt",
             "{% for a in range(end=100000) %}{% for b in range(end=100000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
@@ -181,7 +189,7 @@ fn the_template_cannot_read_the_environment() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("a.txt", "{{ get_env(name='HOME') }}")],
     );
     run(s.plat().args(["new", &t, "api", "--no-input"])).code(2);
@@ -213,7 +221,8 @@ fn bad_yaml_cases() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "duplicate keys",
-            "name: t\nversion: 0.1.0\nname: u\n".to_string(),
+            "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nname: u\n"
+                .to_string(),
             "only once",
         ),
         ("syntax", "name: [t\nversion: 0.1.0\n".to_string(), ":"),
@@ -232,10 +241,10 @@ fn invalid_template_yaml_is_reported_with_location() {
     }
     // wrong types
     let s = Scratch::new();
-    let t = s.template("t", "name: t\nversion: 0.1.0\nvariables: {owner: x}\n", &[]);
+    let t = s.template("t", "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables: {owner: x}\n", &[]);
     run(s.plat().args(["new", &t, "api", "--no-input"]))
         .code(2)
-        .stderr_has("template.yaml:3:")
+        .stderr_has("template.yaml:4:12: variables: invalid type: map, expected a sequence")
         .stderr_has("variables");
 }
 
@@ -289,7 +298,7 @@ fn write_failure_midway_leaves_nothing_behind() {
     let big = "x".repeat(64 * 1024);
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[
             ("a.txt", "small"),
             ("b.txt", "small"),
@@ -315,7 +324,7 @@ fn a_template_writing_its_own_platform_yaml_is_refused() {
     let s = Scratch::new();
     let t = s.template(
         "t",
-        "name: t\nversion: 0.1.0\n",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
         &[("platform.yaml", "x: 1\n")],
     );
     run(s.plat().args(["new", &t, "api", "--no-input"]))

@@ -218,6 +218,9 @@ manifest:
   metadata:
     owner: "{{ owner }}"
   infrastructure:
+    image:
+      registry: registry.example.com
+      repository: "{{ name }}"
     port: "{{ port }}"
 "#;
 
