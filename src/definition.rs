@@ -82,6 +82,17 @@ pub struct Rule {
     pub exclude_if: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub raw: bool,
+    /// Managed files are a function of platform.yaml and the template
+    /// version alone: they see only `manifest` (no answers), must carry
+    /// the managed header, and are what later `plat sync` re-renders.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub managed: bool,
+    /// A Tera expression giving a list: each matching file is rendered once
+    /// per item, with the item bound to `as` (default `item`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<String>,
+    #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
 }
 
 /// The variable holding `plat new`'s NAME argument.
@@ -200,14 +211,31 @@ impl Definition {
                 out.push(format!("`rules[{i}]`: `paths` is empty"));
             }
             for p in &r.paths {
-                if let Err(e) = globset::Glob::new(p) {
+                if let Err(e) = crate::render::glob(p) {
                     out.push(format!("`rules[{i}]`: `{p}` is not a valid glob: {e}"));
                 }
             }
-            if r.include_if.is_none() && r.exclude_if.is_none() && !r.raw {
+            if r.include_if.is_none()
+                && r.exclude_if.is_none()
+                && !r.raw
+                && !r.managed
+                && r.for_each.is_none()
+            {
                 out.push(format!(
-                    "`rules[{i}]`: a rule needs `include_if`, `exclude_if` or `raw: true`"
+                    "`rules[{i}]`: a rule needs `include_if`, `exclude_if`, `raw`, `managed` or `for_each`"
                 ));
+            }
+            if r.raw && r.managed {
+                out.push(format!(
+                    "`rules[{i}]`: a managed file is rendered from the manifest, so it cannot be `raw`"
+                ));
+            }
+            match (&r.for_each, &r.bind) {
+                (None, Some(_)) => out.push(format!("`rules[{i}]`: `as` needs `for_each`")),
+                (_, Some(b)) if !is_identifier(b) => out.push(format!(
+                    "`rules[{i}]`: `as: {b}` must be an identifier ([a-z_][a-z0-9_]*)"
+                )),
+                _ => {}
             }
         }
         out

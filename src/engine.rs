@@ -55,6 +55,14 @@ pub fn eval_bool(tera: &Tera, expr: &str, ctx: &Context) -> Result<bool> {
     Ok(out == "1")
 }
 
+/// Evaluates a Tera expression to a typed value (through JSON).
+pub fn eval_value(tera: &Tera, expr: &str, ctx: &Context) -> Result<serde_json::Value> {
+    let out = tera
+        .render_str(&format!("{{{{ ({expr}) | json }}}}"), ctx, false)
+        .map_err(|e| anyhow!("`{expr}`: {}", describe(&e)))?;
+    serde_json::from_str(&out).map_err(|e| anyhow!("`{expr}`: {e}"))
+}
+
 /// A Tera error with its whole chain: Tera puts the useful part (the
 /// location and the reason) in the sources.
 pub fn describe(err: &tera::Error) -> String {
@@ -143,6 +151,22 @@ mod tests {
         let mut ctx = Context::new();
         ctx.insert("x", "<a & b>");
         assert_eq!(render_str(&tera, "{{ x }}", &ctx).unwrap(), "<a & b>");
+    }
+
+    #[test]
+    fn typed_values() {
+        let tera = new_tera();
+        let mut ctx = Context::new();
+        ctx.insert("lang", "go");
+        ctx.insert("port", &8080);
+        assert_eq!(
+            eval_value(&tera, "port", &ctx).unwrap(),
+            serde_json::json!(8080)
+        );
+        assert_eq!(
+            eval_value(&tera, "{'go': ['go test ./...'], 'rust': []}[lang]", &ctx).unwrap(),
+            serde_json::json!(["go test ./..."])
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::io::Write;
 use tera::{Context, Tera};
 
 use crate::engine::{self, MAX_OUTPUT_BYTES};
+use crate::error::InputError;
 use crate::pathcheck;
 use crate::source::{SourceFile, Template};
 
@@ -33,6 +34,8 @@ pub struct PlannedFile {
     pub contents: Vec<u8>,
     pub executable: bool,
     pub kind: FileKind,
+    /// Re-rendered from platform.yaml by plat; not the developer's to edit.
+    pub managed: bool,
 }
 
 /// The complete output of a render, in path order.
@@ -98,15 +101,43 @@ fn variables_in(text: &str, vars: &mut BTreeSet<String>) {
     }
 }
 
+/// Text every managed file must contain (in a comment, usually through
+/// `{{ managed_header }}`), so people and `plat doctor` can tell them apart.
+pub const MANAGED_MARKER: &str = "Managed by plat";
+
+/// The two contexts a template renders with.
+pub struct Contexts {
+    /// Answers, `manifest`, `template`, `plat_version`: scaffolded files.
+    pub full: Context,
+    /// Only `manifest`, `template`, `plat_version`, `managed_header`:
+    /// managed files, whose content must follow from platform.yaml alone.
+    pub managed: Context,
+}
+
+struct Loop {
+    globs: GlobSet,
+    bind: String,
+    items: Vec<serde_json::Value>,
+}
+
 struct CompiledRules {
     dropped: GlobSet,
     raw: GlobSet,
+    managed: GlobSet,
+    loops: Vec<Loop>,
 }
 
-fn compile_rules(template: &Template, tera: &Tera, ctx: &Context) -> Result<CompiledRules> {
+fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<CompiledRules> {
     let mut dropped = GlobSetBuilder::new();
     let mut raw = GlobSetBuilder::new();
+    let mut managed = GlobSetBuilder::new();
+    let mut loops = Vec::new();
     for (i, rule) in template.definition.rules.iter().enumerate() {
+        let ctx = if rule.managed {
+            &ctxs.managed
+        } else {
+            &ctxs.full
+        };
         let include = match &rule.include_if {
             Some(e) => engine::eval_bool(tera, e, ctx)
                 .with_context(|| format!("template.yaml `rules[{i}].include_if`"))?,
@@ -117,55 +148,74 @@ fn compile_rules(template: &Template, tera: &Tera, ctx: &Context) -> Result<Comp
                 .with_context(|| format!("template.yaml `rules[{i}].exclude_if`"))?,
             None => false,
         };
-        let keep = include && !exclude;
+        let mut globs = GlobSetBuilder::new();
         for p in &rule.paths {
-            let glob = Glob::new(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
-            if !keep {
+            let glob = glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
+            if !include || exclude {
                 dropped.add(glob.clone());
             }
             if rule.raw {
-                raw.add(glob);
+                raw.add(glob.clone());
             }
+            if rule.managed {
+                managed.add(glob.clone());
+            }
+            globs.add(glob);
+        }
+        if let Some(expr) = &rule.for_each {
+            let items = match engine::eval_value(tera, expr, ctx)
+                .with_context(|| format!("template.yaml `rules[{i}].for_each`"))?
+            {
+                serde_json::Value::Array(items) => items,
+                serde_json::Value::Null => Vec::new(),
+                other => bail!(InputError(format!(
+                    "template.yaml `rules[{i}].for_each`: `{expr}` must give a list, not `{other}`"
+                ))),
+            };
+            loops.push(Loop {
+                globs: globs.build()?,
+                bind: rule.bind.clone().unwrap_or_else(|| "item".to_string()),
+                items,
+            });
         }
     }
     Ok(CompiledRules {
         dropped: dropped.build()?,
         raw: raw.build()?,
+        managed: managed.build()?,
+        loops,
     })
 }
 
-/// Renders `template` with `ctx` (the answers) into a plan.
-pub fn render(template: &Template, ctx: &Context) -> Result<Plan> {
-    let mut tera = engine::new_tera();
-    let rules = compile_rules(template, &tera, ctx)?;
+/// A rule's glob: `*` stays within a path segment, `**` crosses them.
+pub fn glob(pattern: &str) -> Result<Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+}
 
-    // Decide each file's fate and target path first.
-    let mut jobs: Vec<(&SourceFile, String, FileKind)> = Vec::new();
+/// One output file to produce.
+struct Job<'a> {
+    file: &'a SourceFile,
+    path: String,
+    kind: FileKind,
+    managed: bool,
+    /// The `for_each` item this copy renders with.
+    binding: Option<(&'a str, &'a serde_json::Value)>,
+}
+
+/// Renders `template` into a plan.
+pub fn render(template: &Template, ctxs: &Contexts) -> Result<Plan> {
+    let mut tera = engine::new_tera();
+    let rules = compile_rules(template, &tera, ctxs)?;
+
+    // Decide each file's fate, copies and target paths first.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     for file in &template.files {
         if rules.dropped.is_match(&file.path) {
             continue;
         }
-        let path = engine::render_str(&tera, &file.path, ctx)
-            .map_err(|e| anyhow!("file name `files/{}`: {e}", file.path))?;
-        if path.split('/').any(str::is_empty) {
-            continue; // a segment rendered empty: skip this path
-        }
-        if let Err(e) = pathcheck::check_relative(&path) {
-            let vars = path_variables_of(&file.path);
-            bail!(crate::error::InputError(format!(
-                "file name `files/{}` renders to an unsafe path: {e}{}",
-                file.path,
-                if vars.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (it uses the variable{} {})",
-                        if vars.len() == 1 { "" } else { "s" },
-                        vars.join(", ")
-                    )
-                }
-            )));
-        }
+        let managed = rules.managed.is_match(&file.path);
         let kind = if std::str::from_utf8(&file.contents).is_err() || file.contents.contains(&0) {
             FileKind::Binary
         } else if rules.raw.is_match(&file.path) {
@@ -173,49 +223,120 @@ pub fn render(template: &Template, ctx: &Context) -> Result<Plan> {
         } else {
             FileKind::Rendered
         };
-        jobs.push((file, path, kind));
+        let bindings: Vec<Option<(&str, &serde_json::Value)>> =
+            match rules.loops.iter().find(|l| l.globs.is_match(&file.path)) {
+                Some(l) => l.items.iter().map(|v| Some((l.bind.as_str(), v))).collect(),
+                None => vec![None],
+            };
+        for binding in bindings {
+            let ctx = job_context(ctxs, managed, binding);
+            let path = engine::render_str(&tera, &file.path, &ctx)
+                .map_err(|e| anyhow!("file name `files/{}`: {e}", file.path))?;
+            if path.split('/').any(str::is_empty) {
+                continue; // a segment rendered empty: skip this path
+            }
+            if let Err(e) = pathcheck::check_relative(&path) {
+                let vars = path_variables_of(&file.path);
+                bail!(InputError(format!(
+                    "file name `files/{}` renders to an unsafe path: {e}{}",
+                    file.path,
+                    if vars.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (it uses the variable{} {})",
+                            if vars.len() == 1 { "" } else { "s" },
+                            vars.join(", ")
+                        )
+                    }
+                )));
+            }
+            jobs.push(Job {
+                file,
+                path,
+                kind,
+                managed,
+                binding,
+            });
+        }
     }
 
-    // Register every rendered file so templates may include each other.
-    tera.add_raw_templates(
-        jobs.iter()
-            .filter(|j| j.2 == FileKind::Rendered)
-            .map(|(f, _, _)| {
-                (
-                    f.path.as_str(),
-                    std::str::from_utf8(&f.contents).unwrap_or_default(),
-                )
-            }),
-    )
-    .map_err(|e| anyhow!("template syntax error: {}", engine::describe(&e)))?;
+    // Register every rendered file once so templates may include each other.
+    let mut names = std::collections::BTreeMap::new();
+    for j in jobs.iter().filter(|j| j.kind == FileKind::Rendered) {
+        names.insert(
+            j.file.path.as_str(),
+            std::str::from_utf8(&j.file.contents).unwrap_or_default(),
+        );
+    }
+    tera.add_raw_templates(names)
+        .map_err(|e| anyhow!("template syntax error: {}", engine::describe(&e)))?;
 
-    let rendered = render_all(&tera, &jobs, ctx)?;
+    let rendered = render_all(&tera, &jobs, ctxs)?;
     let mut plan = Plan::default();
-    for ((file, path, kind), contents) in jobs.into_iter().zip(rendered) {
+    for (job, contents) in jobs.into_iter().zip(rendered) {
+        let contents = contents.unwrap_or_else(|| job.file.contents.clone());
+        if job.managed
+            && !contents
+                .windows(MANAGED_MARKER.len())
+                .any(|w| w == MANAGED_MARKER.as_bytes())
+        {
+            bail!(InputError(format!(
+                "`files/{}` is managed but does not say so: put `{{{{ managed_header }}}}` in a comment at its top",
+                job.file.path
+            )));
+        }
         plan.files.push(PlannedFile {
-            path,
-            contents: contents.unwrap_or_else(|| file.contents.clone()),
-            executable: file.executable,
-            kind,
+            path: job.path,
+            contents,
+            executable: job.file.executable,
+            kind: job.kind,
+            managed: job.managed,
         });
     }
     plan.finish()?;
     Ok(plan)
 }
 
+fn job_context(
+    ctxs: &Contexts,
+    managed: bool,
+    binding: Option<(&str, &serde_json::Value)>,
+) -> Context {
+    let mut ctx = if managed {
+        ctxs.managed.clone()
+    } else {
+        ctxs.full.clone()
+    };
+    if let Some((name, value)) = binding {
+        ctx.insert(name.to_string(), value);
+    }
+    ctx
+}
+
 /// Renders the Tera files, using both cores when there are many.
-fn render_all(
-    tera: &Tera,
-    jobs: &[(&SourceFile, String, FileKind)],
-    ctx: &Context,
-) -> Result<Vec<Option<Vec<u8>>>> {
-    let one = |job: &(&SourceFile, String, FileKind)| -> Result<Option<Vec<u8>>> {
-        if job.2 != FileKind::Rendered {
+fn render_all(tera: &Tera, jobs: &[Job<'_>], ctxs: &Contexts) -> Result<Vec<Option<Vec<u8>>>> {
+    let one = |job: &Job<'_>| -> Result<Option<Vec<u8>>> {
+        if job.kind != FileKind::Rendered {
             return Ok(None);
         }
-        let mut out = Capped(Vec::with_capacity(job.0.contents.len() + 64));
-        tera.render_to(&job.0.path, ctx, &mut out)
-            .map_err(|e| anyhow!("rendering `files/{}`: {}", job.0.path, engine::describe(&e)))?;
+        let mut out = Capped(Vec::with_capacity(job.file.contents.len() + 64));
+        let result = match job.binding {
+            None if job.managed => tera.render_to(&job.file.path, &ctxs.managed, &mut out),
+            None => tera.render_to(&job.file.path, &ctxs.full, &mut out),
+            Some(_) => tera.render_to(
+                &job.file.path,
+                &job_context(ctxs, job.managed, job.binding),
+                &mut out,
+            ),
+        };
+        result.map_err(|e| {
+            anyhow!(
+                "rendering `files/{}`: {}",
+                job.file.path,
+                engine::describe(&e)
+            )
+        })?;
         Ok(Some(out.0))
     };
     let threads = std::thread::available_parallelism()
@@ -265,25 +386,25 @@ impl Write for Capped {
 }
 
 /// Renders every string of a template's `manifest:` section. A string that
-/// is exactly one variable (`"{{ port }}"`) takes that variable's typed value.
+/// is exactly one expression (`"{{ port }}"`, `"{{ envs }}"`) takes the
+/// expression's typed value: a number, a boolean, a list, a mapping.
 pub fn render_value(
     value: &serde_yaml::Value,
     tera: &Tera,
     ctx: &Context,
-    answers: &serde_json::Map<String, serde_json::Value>,
     at: &str,
 ) -> Result<serde_yaml::Value> {
     use serde_yaml::Value as Y;
     Ok(match value {
         Y::String(s) => {
             let trimmed = s.trim();
-            if let Some(inner) = trimmed
+            let whole = trimmed
                 .strip_prefix("{{")
                 .and_then(|r| r.strip_suffix("}}"))
-            {
-                if let Some(v) = answers.get(inner.trim()) {
-                    return serde_yaml::to_value(v).map_err(|e| anyhow!("{at}: {e}"));
-                }
+                .filter(|inner| !inner.contains("{{") && !inner.contains("}}"));
+            if let Some(inner) = whole {
+                let v = engine::eval_value(tera, inner, ctx).map_err(|e| anyhow!("{at}: {e}"))?;
+                return serde_yaml::to_value(v).map_err(|e| anyhow!("{at}: {e}"));
             }
             Y::String(engine::render_str(tera, s, ctx).map_err(|e| anyhow!("{at}: {e}"))?)
         }
@@ -291,7 +412,7 @@ pub fn render_value(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| render_value(v, tera, ctx, answers, &format!("{at}[{i}]")))
+                .map(|(i, v)| render_value(v, tera, ctx, &format!("{at}[{i}]")))
                 .collect::<Result<_>>()?,
         ),
         Y::Mapping(map) => {
@@ -300,12 +421,12 @@ pub fn render_value(
                 let key = k.as_str().map(str::to_string).unwrap_or_default();
                 out.insert(
                     k.clone(),
-                    render_value(v, tera, ctx, answers, &format!("{at}.{key}"))?,
+                    render_value(v, tera, ctx, &format!("{at}.{key}"))?,
                 );
             }
             Y::Mapping(out)
         }
-        Y::Tagged(t) => render_value(&t.value, tera, ctx, answers, at)?,
+        Y::Tagged(t) => render_value(&t.value, tera, ctx, at)?,
         other => other.clone(),
     })
 }
@@ -338,6 +459,7 @@ mod tests {
                     contents: vec![],
                     executable: false,
                     kind: FileKind::Rendered,
+                    managed: false,
                 })
                 .collect(),
         }

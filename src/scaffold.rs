@@ -138,31 +138,61 @@ fn render_with_deadline(
 }
 
 fn render_plan(template: &Template, answers: &Answers, ctx: &Context) -> Result<Plan> {
-    let mut plan = render::render(template, ctx)?;
+    let manifest = build_manifest(template, answers, ctx)?;
+    let text = manifest::to_yaml(&manifest)?;
+    let ctxs = contexts(template, &manifest, ctx);
+    let mut plan = render::render(template, &ctxs)?;
     if plan.files.iter().any(|f| f.path == MANIFEST_FILE) {
         bail!(InputError(format!(
             "the template has its own `files/{MANIFEST_FILE}`; plat writes {MANIFEST_FILE} itself from the `manifest:` section of template.yaml, so remove that file and move its content there"
         )));
     }
-    let text = manifest_text(template, answers, ctx)?;
     plan.files.push(PlannedFile {
         path: MANIFEST_FILE.to_string(),
         contents: text.into_bytes(),
         executable: false,
         kind: FileKind::Generated,
+        managed: false,
     });
     plan.finish()?;
     Ok(plan)
 }
 
+/// The contexts files render with: everything for scaffolded files; for
+/// managed files only what platform.yaml and the template version give.
+pub fn contexts(
+    template: &Template,
+    manifest: &manifest::Manifest,
+    answers_ctx: &Context,
+) -> render::Contexts {
+    let mut managed = base_context(template);
+    managed.insert("manifest", manifest);
+    managed.insert(
+        "managed_header",
+        &format!(
+            "{} from platform.yaml (template {} {}). Do not edit: change platform.yaml instead.",
+            render::MANAGED_MARKER,
+            template.definition.name,
+            template.definition.version
+        ),
+    );
+    let mut full = answers_ctx.clone();
+    full.insert("manifest", manifest);
+    render::Contexts { full, managed }
+}
+
 /// Builds platform.yaml from the template's `manifest:` section, the name
 /// and the provenance, through the manifest's own types.
-pub fn manifest_text(template: &Template, answers: &Answers, ctx: &Context) -> Result<String> {
+pub fn build_manifest(
+    template: &Template,
+    answers: &Answers,
+    ctx: &Context,
+) -> Result<manifest::Manifest> {
     use serde_yaml::{Mapping, Value};
     let def = &template.definition;
     let tera = engine::new_tera();
     let section = match &def.manifest {
-        Some(v) => render::render_value(v, &tera, ctx, &answers.values, "manifest")?,
+        Some(v) => render::render_value(v, &tera, ctx, "manifest")?,
         None => Value::Mapping(Mapping::new()),
     };
     let Value::Mapping(mut doc) = section else {
@@ -209,7 +239,7 @@ pub fn manifest_text(template: &Template, answers: &Answers, ctx: &Context) -> R
                 .join("\n")
         ))
     })?;
-    manifest::to_yaml(&m)
+    Ok(m)
 }
 
 /// Writes the plan to the target and sets up git.

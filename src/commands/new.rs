@@ -52,7 +52,7 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
                 "target": req.target,
                 "dry_run": true,
                 "files": plan.files.iter().map(|f| serde_json::json!({
-                    "path": f.path, "size": f.contents.len(), "kind": f.kind, "executable": f.executable,
+                    "path": f.path, "size": f.contents.len(), "kind": f.kind, "executable": f.executable, "managed": f.managed,
                 })).collect::<Vec<_>>(),
             }))?,
             Format::Human => {
@@ -65,10 +65,11 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
                         FileKind::Generated => "generated",
                     };
                     out.push_str(&format!(
-                        "{:>9}  {:<9}  {}{}\n",
+                        "{:>9}  {:<9}  {}{}{}\n",
                         f.contents.len(),
                         kind,
                         f.path,
+                        if f.managed { "  (managed)" } else { "" },
                         if f.executable { "  (executable)" } else { "" }
                     ));
                 }

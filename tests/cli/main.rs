@@ -10,5 +10,6 @@ mod interrupt;
 mod manifest;
 mod new;
 mod prompt;
+mod rules;
 mod safety;
 mod templates;
