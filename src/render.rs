@@ -408,13 +408,23 @@ pub fn render_value(
             }
             Y::String(engine::render_str(tera, s, ctx).map_err(|e| anyhow!("{at}: {e}"))?)
         }
-        Y::Sequence(items) => Y::Sequence(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| render_value(v, tera, ctx, &format!("{at}[{i}]")))
-                .collect::<Result<_>>()?,
-        ),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                match conditional_item(v) {
+                    Some((cond, then)) => {
+                        if engine::eval_bool(tera, cond, ctx)
+                            .map_err(|e| anyhow!("{at}.if: {e}"))?
+                        {
+                            out.push(render_value(then, tera, ctx, &format!("{at}.then"))?);
+                        }
+                    }
+                    None => out.push(render_value(v, tera, ctx, &at)?),
+                }
+            }
+            Y::Sequence(out)
+        }
         Y::Mapping(map) => {
             let mut out = serde_yaml::Mapping::new();
             for (k, v) in map {
@@ -429,6 +439,17 @@ pub fn render_value(
         Y::Tagged(t) => render_value(&t.value, tera, ctx, at)?,
         other => other.clone(),
     })
+}
+
+/// A list item `{if: EXPR, then: VALUE}`: VALUE when EXPR is true, else
+/// nothing.
+fn conditional_item(v: &serde_yaml::Value) -> Option<(&str, &serde_yaml::Value)> {
+    let map = v.as_mapping()?;
+    if map.len() != 2 {
+        return None;
+    }
+    let cond = map.get("if")?.as_str()?;
+    Some((cond, map.get("then")?))
 }
 
 /// Counts planned files by kind, for summaries.

@@ -61,6 +61,24 @@ pub struct Metadata {
     /// Free-form labels for catalogues and searches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The larger system the service belongs to (Backstage `system`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// Links shown in the service catalogue: repository, runbook, dashboards.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// A titled link for the service catalogue.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Link {
+    /// Absolute URL.
+    #[schemars(length(min = 1))]
+    pub url: String,
+    /// What the link is, e.g. `Runbook`.
+    #[schemars(length(min = 1))]
+    pub title: String,
 }
 
 /// Where a service is in its life; checks get stricter for `production`.
@@ -383,6 +401,9 @@ pub struct Environment {
     /// Added to (and overriding) `infrastructure.env`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
+    /// Deploying here waits for a person's approval (production).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approval: bool,
 }
 
 impl Environment {
@@ -394,6 +415,7 @@ impl Environment {
             resources: None,
             autoscaling: None,
             env: BTreeMap::new(),
+            approval: false,
         }
     }
 }

@@ -38,6 +38,11 @@ manifest:
     image: {registry: r.example.com, repository: "{{ name }}"}
     port: "{{ port }}"
     environments: "{{ envs }}"
+    services:
+      - if: "language == 'rust'"
+        then: {kind: postgres, version: "16"}
+      - if: "language == 'go'"
+        then: {kind: redis}
 "#;
 
 fn managed_files() -> Vec<(&'static str, &'static str)> {
@@ -172,6 +177,11 @@ fn whole_expressions_in_the_manifest_keep_their_type() {
         serde_json::json!(["cargo test"])
     );
     assert_eq!(doc["infrastructure"]["environments"][1]["name"], "prod");
+    assert_eq!(
+        doc["infrastructure"]["services"],
+        serde_json::json!([{"kind": "postgres", "version": "16"}]),
+        "only the item whose `if` holds"
+    );
 }
 
 #[test]
