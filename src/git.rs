@@ -80,58 +80,74 @@ fn identity(repo: &Repository) -> Option<Identity> {
     })
 }
 
-/// A file to commit: its path in the repository, contents and mode.
-pub struct CommitFile<'a> {
-    pub path: &'a str,
-    pub contents: &'a [u8],
-    pub executable: bool,
+/// A repository being filled for its first commit. Blobs are written from
+/// the bytes in memory as each file is written, never re-read from disk;
+/// index entries take their stat data from the written files, so the new
+/// work tree is clean.
+pub struct NewRepo {
+    repo: Repository,
+    index: git2::Index,
+    dir: PathBuf,
+    branch: String,
 }
 
-/// Initialises a repository in `dir` on `branch`, adds `files` (already
-/// written there) and commits them.
-///
-/// Blobs are written from the bytes in memory rather than re-read from
-/// disk; index entries take their stat data from the written files, so the
-/// new work tree is clean.
-pub fn init_and_commit(
-    dir: &Path,
-    branch: &str,
-    files: &[CommitFile<'_>],
-    message: &str,
-) -> Result<GitOutcome> {
-    let mut opts = RepositoryInitOptions::new();
-    opts.initial_head(branch);
-    let repo = Repository::init_opts(dir, &opts)
-        .with_context(|| format!("initialising a git repository in {}", dir.display()))?;
-    let mut index = repo.index().context("opening the git index")?;
-    for f in files {
-        let id = repo
-            .blob(f.contents)
-            .with_context(|| format!("adding {} to git", f.path))?;
-        let meta = std::fs::metadata(dir.join(f.path))
-            .with_context(|| format!("reading {}", dir.join(f.path).display()))?;
-        index
-            .add(&index_entry(f, id, &meta))
-            .with_context(|| format!("adding {} to the git index", f.path))?;
-    }
-    index.write().context("writing the git index")?;
-    let Some(id) = identity(&repo) else {
-        return Ok(GitOutcome::NoIdentity {
+impl NewRepo {
+    /// Initialises a repository in `dir` with `branch` as its unborn HEAD.
+    pub fn init(dir: &Path, branch: &str) -> Result<NewRepo> {
+        let mut opts = RepositoryInitOptions::new();
+        opts.initial_head(branch);
+        let repo = Repository::init_opts(dir, &opts)
+            .with_context(|| format!("initialising a git repository in {}", dir.display()))?;
+        let index = repo.index().context("opening the git index")?;
+        Ok(NewRepo {
+            repo,
+            index,
+            dir: dir.to_path_buf(),
             branch: branch.to_string(),
-        });
-    };
-    let tree_id = index.write_tree().context("writing the git tree")?;
-    let tree = repo.find_tree(tree_id)?;
-    let commit = repo
-        .commit(Some("HEAD"), &id.author, &id.committer, message, &tree, &[])
-        .map_err(|e| anyhow!("making the first commit: {}", e.message()))?;
-    Ok(GitOutcome::Committed {
-        branch: branch.to_string(),
-        commit: commit.to_string(),
-    })
+        })
+    }
+
+    /// Adds a file already written at `dir/path` with these contents.
+    pub fn add(&mut self, path: &str, contents: &[u8], executable: bool) -> Result<()> {
+        let id = self
+            .repo
+            .blob(contents)
+            .with_context(|| format!("adding {path} to git"))?;
+        let on_disk = self.dir.join(path);
+        let meta = std::fs::metadata(&on_disk)
+            .with_context(|| format!("reading {}", on_disk.display()))?;
+        self.index
+            .add(&index_entry(path, executable, id, &meta))
+            .with_context(|| format!("adding {path} to the git index"))
+    }
+
+    /// Writes the index and, when an identity is known, the first commit.
+    pub fn commit(mut self, message: &str) -> Result<GitOutcome> {
+        self.index.write().context("writing the git index")?;
+        let Some(id) = identity(&self.repo) else {
+            return Ok(GitOutcome::NoIdentity {
+                branch: self.branch,
+            });
+        };
+        let tree_id = self.index.write_tree().context("writing the git tree")?;
+        let tree = self.repo.find_tree(tree_id)?;
+        let commit = self
+            .repo
+            .commit(Some("HEAD"), &id.author, &id.committer, message, &tree, &[])
+            .map_err(|e| anyhow!("making the first commit: {}", e.message()))?;
+        Ok(GitOutcome::Committed {
+            branch: self.branch,
+            commit: commit.to_string(),
+        })
+    }
 }
 
-fn index_entry(f: &CommitFile<'_>, id: git2::Oid, meta: &std::fs::Metadata) -> IndexEntry {
+fn index_entry(
+    path: &str,
+    executable: bool,
+    id: git2::Oid,
+    meta: &std::fs::Metadata,
+) -> IndexEntry {
     #[cfg(unix)]
     let (ctime, mtime, dev, ino, uid, gid) = {
         use std::os::unix::fs::MetadataExt;
@@ -152,13 +168,13 @@ fn index_entry(f: &CommitFile<'_>, id: git2::Oid, meta: &std::fs::Metadata) -> I
         mtime,
         dev,
         ino,
-        mode: if f.executable { 0o100755 } else { 0o100644 },
+        mode: if executable { 0o100755 } else { 0o100644 },
         uid,
         gid,
         file_size: meta.len() as u32,
         id,
-        flags: f.path.len().min(0xfff) as u16,
+        flags: path.len().min(0xfff) as u16,
         flags_extended: 0,
-        path: f.path.as_bytes().to_vec(),
+        path: path.as_bytes().to_vec(),
     }
 }

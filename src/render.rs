@@ -1,6 +1,9 @@
-//! Rendering a template into a [`Plan`]: every path and byte the project will
-//! hold, computed in memory. Nothing here touches the disk, so the same plan
-//! serves `new`, `--dry-run` and later drift checks.
+//! Rendering a template. [`Renderer::new`] decides, in memory and before
+//! anything is written, every path the project will hold (rules, `for_each`,
+//! path safety, clashes); [`Renderer::render`] then produces one file's bytes
+//! at a time, so a large template never has to be in memory at once. The
+//! same renderer serves `new` (streamed into staging), `--dry-run` and drift
+//! checks ([`Renderer::plan`], all in memory).
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -11,7 +14,7 @@ use tera::{Context, Tera};
 use crate::engine::{self, MAX_OUTPUT_BYTES};
 use crate::error::InputError;
 use crate::pathcheck;
-use crate::source::{SourceFile, Template};
+use crate::source::Template;
 
 /// How a planned file's contents came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -44,32 +47,41 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
 }
 
+/// Sorts `items` by path and checks the whole set: every path safe, no
+/// path twice, no path both a file and a directory.
+fn check_paths<T>(items: &mut [T], path: impl Fn(&T) -> &str) -> Result<()> {
+    items.sort_by(|a, b| path(a).cmp(path(b)));
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for it in items.iter() {
+        let p = path(it);
+        pathcheck::check_relative(p)?;
+        if !seen.insert(p) {
+            bail!(InputError(format!(
+                "two template files render to the same path `{p}`"
+            )));
+        }
+    }
+    for it in items.iter() {
+        let p = path(it);
+        let mut end = 0;
+        while let Some(i) = p[end..].find('/') {
+            end += i;
+            if seen.contains(&p[..end]) {
+                bail!(InputError(format!(
+                    "`{}` is both a file and a directory in the rendered project",
+                    &p[..end]
+                )));
+            }
+            end += 1;
+        }
+    }
+    Ok(())
+}
+
 impl Plan {
-    /// Sorts the files and checks the whole set: every path safe, no path
-    /// twice, no path both a file and a directory.
+    /// Sorts the files and checks their paths as a set.
     pub fn finish(&mut self) -> Result<()> {
-        self.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut seen = std::collections::HashSet::with_capacity(self.files.len());
-        for f in &self.files {
-            pathcheck::check_relative(&f.path)?;
-            if !seen.insert(f.path.as_str()) {
-                bail!("two template files render to the same path `{}`", f.path);
-            }
-        }
-        for f in &self.files {
-            let mut end = 0;
-            while let Some(i) = f.path[end..].find('/') {
-                end += i;
-                if seen.contains(&f.path[..end]) {
-                    bail!(
-                        "`{}` is both a file and a directory in the rendered project",
-                        &f.path[..end]
-                    );
-                }
-                end += 1;
-            }
-        }
-        Ok(())
+        check_paths(&mut self.files, |f| f.path.as_str())
     }
 }
 
@@ -194,114 +206,191 @@ pub fn glob(pattern: &str) -> Result<Glob, globset::Error> {
         .build()
 }
 
-/// One output file to produce.
-struct Job<'a> {
-    file: &'a SourceFile,
-    path: String,
-    kind: FileKind,
-    managed: bool,
-    /// The `for_each` item this copy renders with.
-    binding: Option<(&'a str, &'a serde_json::Value)>,
+/// Where an output's bytes come from.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// `template.files[index]`, with the `for_each` item it renders with.
+    File {
+        index: usize,
+        binding: Option<(String, serde_json::Value)>,
+    },
+    /// Bytes plat produced itself (platform.yaml).
+    Generated(Vec<u8>),
 }
 
-/// Renders `template` into a plan.
-pub fn render(template: &Template, ctxs: &Contexts) -> Result<Plan> {
-    let mut tera = engine::new_tera();
-    let rules = compile_rules(template, &tera, ctxs)?;
+/// One file the project will hold, before its bytes exist.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Relative to the project root, `/`-separated, checked.
+    pub path: String,
+    pub executable: bool,
+    pub managed: bool,
+    raw: bool,
+    origin: Origin,
+}
 
-    // Decide each file's fate, copies and target paths first.
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for file in &template.files {
-        if rules.dropped.is_match(&file.path) {
-            continue;
+/// A template with its contexts, and every output decided.
+pub struct Renderer {
+    tera: Tera,
+    ctxs: Contexts,
+    pub outputs: Vec<Output>,
+}
+
+impl Renderer {
+    /// Applies the rules and renders and checks every path. Fails before
+    /// anything is written if a path is unsafe or two outputs clash.
+    pub fn new(template: &Template, ctxs: Contexts) -> Result<Renderer> {
+        let mut tera = engine::new_tera();
+        tera.add_raw_templates(
+            template
+                .partials
+                .iter()
+                .map(|(n, c)| (n.as_str(), c.as_str())),
+        )
+        .map_err(|e| anyhow!("template partials: {}", engine::describe(&e)))?;
+        let rules = compile_rules(template, &tera, &ctxs)?;
+        let mut outputs = Vec::with_capacity(template.files.len() + 1);
+        for (index, file) in template.files.iter().enumerate() {
+            if rules.dropped.is_match(&file.path) {
+                continue;
+            }
+            let managed = rules.managed.is_match(&file.path);
+            let raw = rules.raw.is_match(&file.path);
+            let bindings: Vec<Option<(String, serde_json::Value)>> =
+                match rules.loops.iter().find(|l| l.globs.is_match(&file.path)) {
+                    Some(l) => l
+                        .items
+                        .iter()
+                        .map(|v| Some((l.bind.clone(), v.clone())))
+                        .collect(),
+                    None => vec![None],
+                };
+            for binding in bindings {
+                let ctx = job_context(&ctxs, managed, binding.as_ref());
+                let path = engine::render_str(&tera, &file.path, &ctx)
+                    .map_err(|e| anyhow!("file name `files/{}`: {e}", file.path))?;
+                if path.split('/').any(str::is_empty) {
+                    continue; // a segment rendered empty: skip this path
+                }
+                if let Err(e) = pathcheck::check_relative(&path) {
+                    let vars = path_variables_of(&file.path);
+                    bail!(InputError(format!(
+                        "file name `files/{}` renders to an unsafe path: {e}{}",
+                        file.path,
+                        if vars.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " (it uses the variable{} {})",
+                                if vars.len() == 1 { "" } else { "s" },
+                                vars.join(", ")
+                            )
+                        }
+                    )));
+                }
+                outputs.push(Output {
+                    path,
+                    executable: file.executable,
+                    managed,
+                    raw,
+                    origin: Origin::File { index, binding },
+                });
+            }
         }
-        let managed = rules.managed.is_match(&file.path);
-        let kind = if std::str::from_utf8(&file.contents).is_err() || file.contents.contains(&0) {
-            FileKind::Binary
-        } else if rules.raw.is_match(&file.path) {
-            FileKind::Raw
-        } else {
-            FileKind::Rendered
+        check_paths(&mut outputs, |o| o.path.as_str())?;
+        Ok(Renderer {
+            tera,
+            ctxs,
+            outputs,
+        })
+    }
+
+    /// Adds a file plat writes itself, such as platform.yaml.
+    pub fn add_generated(&mut self, path: &str, contents: Vec<u8>) -> Result<()> {
+        self.outputs.push(Output {
+            path: path.to_string(),
+            executable: false,
+            managed: false,
+            raw: true,
+            origin: Origin::Generated(contents),
+        });
+        check_paths(&mut self.outputs, |o| o.path.as_str())
+    }
+
+    /// The bytes of `outputs[i]` and how they were made.
+    pub fn render(&self, template: &Template, i: usize) -> Result<(Vec<u8>, FileKind)> {
+        let out = &self.outputs[i];
+        let (index, binding) = match &out.origin {
+            Origin::Generated(bytes) => return Ok((bytes.clone(), FileKind::Generated)),
+            Origin::File { index, binding } => (*index, binding),
         };
-        let bindings: Vec<Option<(&str, &serde_json::Value)>> =
-            match rules.loops.iter().find(|l| l.globs.is_match(&file.path)) {
-                Some(l) => l.items.iter().map(|v| Some((l.bind.as_str(), v))).collect(),
-                None => vec![None],
-            };
-        for binding in bindings {
-            let ctx = job_context(ctxs, managed, binding);
-            let path = engine::render_str(&tera, &file.path, &ctx)
-                .map_err(|e| anyhow!("file name `files/{}`: {e}", file.path))?;
-            if path.split('/').any(str::is_empty) {
-                continue; // a segment rendered empty: skip this path
-            }
-            if let Err(e) = pathcheck::check_relative(&path) {
-                let vars = path_variables_of(&file.path);
-                bail!(InputError(format!(
-                    "file name `files/{}` renders to an unsafe path: {e}{}",
-                    file.path,
-                    if vars.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " (it uses the variable{} {})",
-                            if vars.len() == 1 { "" } else { "s" },
-                            vars.join(", ")
-                        )
-                    }
-                )));
-            }
-            jobs.push(Job {
-                file,
-                path,
-                kind,
-                managed,
-                binding,
-            });
+        let file = &template.files[index];
+        let bytes = file.bytes()?;
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) if !t.contains('\0') => t,
+            _ => return Ok((bytes.into_owned(), FileKind::Binary)),
+        };
+        if out.raw {
+            return Ok((bytes.into_owned(), FileKind::Raw));
         }
-    }
-
-    // Register every rendered file once so templates may include each other.
-    let mut names = std::collections::BTreeMap::new();
-    for j in jobs.iter().filter(|j| j.kind == FileKind::Rendered) {
-        names.insert(
-            j.file.path.as_str(),
-            std::str::from_utf8(&j.file.contents).unwrap_or_default(),
-        );
-    }
-    tera.add_raw_templates(names)
-        .map_err(|e| anyhow!("template syntax error: {}", engine::describe(&e)))?;
-
-    let rendered = render_all(&tera, &jobs, ctxs)?;
-    let mut plan = Plan::default();
-    for (job, contents) in jobs.into_iter().zip(rendered) {
-        let contents = contents.unwrap_or_else(|| job.file.contents.clone());
-        if job.managed
-            && !contents
-                .windows(MANAGED_MARKER.len())
-                .any(|w| w == MANAGED_MARKER.as_bytes())
-        {
+        let mut buf = Capped(Vec::with_capacity(text.len() + 64));
+        let result = match binding {
+            None if out.managed => {
+                self.tera
+                    .render_str_to(text, &self.ctxs.managed, false, &mut buf)
+            }
+            None => self
+                .tera
+                .render_str_to(text, &self.ctxs.full, false, &mut buf),
+            Some(b) => self.tera.render_str_to(
+                text,
+                &job_context(&self.ctxs, out.managed, Some(b)),
+                false,
+                &mut buf,
+            ),
+        };
+        result.map_err(|e| {
+            InputError(format!(
+                "rendering `files/{}`: {}",
+                file.path,
+                engine::describe(&e)
+            ))
+        })?;
+        let contents = buf.0;
+        if out.managed && !contains(&contents, MANAGED_MARKER.as_bytes()) {
             bail!(InputError(format!(
                 "`files/{}` is managed but does not say so: put `{{{{ managed_header }}}}` in a comment at its top",
-                job.file.path
+                file.path
             )));
         }
-        plan.files.push(PlannedFile {
-            path: job.path,
-            contents,
-            executable: job.file.executable,
-            kind: job.kind,
-            managed: job.managed,
-        });
+        Ok((contents, FileKind::Rendered))
     }
-    plan.finish()?;
-    Ok(plan)
+
+    /// Renders every output into memory.
+    pub fn plan(&self, template: &Template) -> Result<Plan> {
+        let mut plan = Plan::default();
+        for (i, out) in self.outputs.iter().enumerate() {
+            let (contents, kind) = self.render(template, i)?;
+            plan.files.push(PlannedFile {
+                path: out.path.clone(),
+                contents,
+                executable: out.executable,
+                kind,
+                managed: out.managed,
+            });
+        }
+        Ok(plan)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn job_context(
     ctxs: &Contexts,
     managed: bool,
-    binding: Option<(&str, &serde_json::Value)>,
+    binding: Option<&(String, serde_json::Value)>,
 ) -> Context {
     let mut ctx = if managed {
         ctxs.managed.clone()
@@ -309,54 +398,9 @@ fn job_context(
         ctxs.full.clone()
     };
     if let Some((name, value)) = binding {
-        ctx.insert(name.to_string(), value);
+        ctx.insert(name.clone(), value);
     }
     ctx
-}
-
-/// Renders the Tera files, using both cores when there are many.
-fn render_all(tera: &Tera, jobs: &[Job<'_>], ctxs: &Contexts) -> Result<Vec<Option<Vec<u8>>>> {
-    let one = |job: &Job<'_>| -> Result<Option<Vec<u8>>> {
-        if job.kind != FileKind::Rendered {
-            return Ok(None);
-        }
-        let mut out = Capped(Vec::with_capacity(job.file.contents.len() + 64));
-        let result = match job.binding {
-            None if job.managed => tera.render_to(&job.file.path, &ctxs.managed, &mut out),
-            None => tera.render_to(&job.file.path, &ctxs.full, &mut out),
-            Some(_) => tera.render_to(
-                &job.file.path,
-                &job_context(ctxs, job.managed, job.binding),
-                &mut out,
-            ),
-        };
-        result.map_err(|e| {
-            anyhow!(
-                "rendering `files/{}`: {}",
-                job.file.path,
-                engine::describe(&e)
-            )
-        })?;
-        Ok(Some(out.0))
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    if jobs.len() < 64 || threads < 2 {
-        return jobs.iter().map(one).collect();
-    }
-    let chunk = jobs.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Result<Vec<_>>>()))
-            .collect();
-        let mut out = Vec::with_capacity(jobs.len());
-        for h in handles {
-            out.extend(h.join().map_err(|_| anyhow!("a render thread failed"))??);
-        }
-        Ok(out)
-    })
 }
 
 fn path_variables_of(path: &str) -> Vec<String> {
@@ -452,11 +496,11 @@ fn conditional_item(v: &serde_yaml::Value) -> Option<(&str, &serde_yaml::Value)>
     Some((cond, map.get("then")?))
 }
 
-/// Counts planned files by kind, for summaries.
-pub fn counts(plan: &Plan) -> BTreeMap<&'static str, usize> {
+/// Counts files by kind, for summaries.
+pub fn counts(kinds: &[FileKind]) -> BTreeMap<&'static str, usize> {
     let mut out = BTreeMap::new();
-    for f in &plan.files {
-        let k = match f.kind {
+    for k in kinds {
+        let k = match k {
             FileKind::Rendered => "rendered",
             FileKind::Raw => "raw",
             FileKind::Binary => "binary",

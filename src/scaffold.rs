@@ -1,9 +1,10 @@
 //! `plat new` as a library call: load the template, resolve the answers,
-//! render the plan (with platform.yaml), then write it and make the first
-//! commit. Each step is a function of the previous one's output.
+//! build platform.yaml and decide every output path, then render each file
+//! into a staging directory (with the first commit) and move it into place.
+//! Each step is a function of the previous one's output.
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tera::Context;
@@ -14,7 +15,7 @@ use crate::engine;
 use crate::error::InputError;
 use crate::git::{self, GitOutcome};
 use crate::manifest;
-use crate::render::{self, FileKind, Plan, PlannedFile};
+use crate::render::{self, FileKind, Plan, Renderer};
 use crate::source::{self, Template};
 use crate::write::{self, TargetState};
 
@@ -34,17 +35,20 @@ pub struct NewRequest {
     pub render_timeout: Duration,
 }
 
-/// A rendered project, not yet written.
+/// A project whose every path is decided, not yet rendered or written.
 pub struct Prepared {
     pub template: Arc<Template>,
     pub answers: Answers,
-    pub plan: Plan,
+    pub renderer: Renderer,
 }
 
 /// The result of writing a project.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub git: GitOutcome,
+    /// Bytes written per output, in `renderer.outputs` order.
+    pub sizes: Vec<usize>,
+    pub kinds: Vec<FileKind>,
 }
 
 /// Checks the request's own arguments before any prompt is shown.
@@ -79,7 +83,8 @@ fn base_context(template: &Template) -> Context {
     ctx
 }
 
-/// Resolves answers and renders the plan, platform.yaml included.
+/// Resolves the answers (prompting through `prompter` if given), builds
+/// platform.yaml and decides every output path.
 pub fn prepare(
     req: &NewRequest,
     template: Arc<Template>,
@@ -98,64 +103,54 @@ pub fn prepare(
     )?;
     let mut ctx = base;
     ctx.extend(answers.context());
-    let plan = render_with_deadline(
-        Arc::clone(&template),
-        answers.clone(),
-        ctx,
-        req.render_timeout,
-    )?;
+    let manifest = build_manifest(&template, &answers, &ctx)?;
+    let text = manifest::to_yaml(&manifest)?;
+    let mut renderer = Renderer::new(&template, contexts(&template, &manifest, &ctx))?;
+    if renderer.outputs.iter().any(|o| o.path == MANIFEST_FILE) {
+        bail!(InputError(format!(
+            "the template has its own `files/{MANIFEST_FILE}`; plat writes {MANIFEST_FILE} itself from the `manifest:` section of template.yaml, so remove that file and move its content there"
+        )));
+    }
+    renderer.add_generated(MANIFEST_FILE, text.into_bytes())?;
     Ok(Prepared {
         template,
         answers,
-        plan,
+        renderer,
     })
 }
 
-/// Runs the render on a thread with a large stack and a deadline, so a
-/// template that nests too deep or loops without end fails cleanly.
-fn render_with_deadline(
-    template: Arc<Template>,
-    answers: Answers,
-    ctx: Context,
+/// Runs `work` on a thread with a large stack (deeply nested templates)
+/// and a deadline (templates that loop without end). On the deadline any
+/// staging directory is removed and an error returned; the stuck thread
+/// ends with the process.
+pub fn with_deadline<T: Send + 'static>(
     timeout: Duration,
-) -> Result<Plan> {
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("render".into())
         .stack_size(256 * 1024 * 1024)
         .spawn(move || {
-            let _ = tx.send(render_plan(&template, &answers, &ctx));
+            let _ = tx.send(work());
         })
         .context("starting the render thread")?;
     match rx.recv_timeout(timeout) {
         Ok(result) => result,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => bail!(InputError(format!(
-            "rendering the template took longer than {} seconds; it probably loops without end (check its `for` loops and components)",
-            timeout.as_secs_f64()
-        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            write::abandon_staging();
+            bail!(InputError(format!(
+                "rendering the template took longer than {} seconds; it probably loops without end (check its `for` loops and components); nothing was written",
+                timeout.as_secs_f64()
+            )))
+        }
         Err(_) => bail!("the render thread stopped unexpectedly"),
     }
 }
 
-fn render_plan(template: &Template, answers: &Answers, ctx: &Context) -> Result<Plan> {
-    let manifest = build_manifest(template, answers, ctx)?;
-    let text = manifest::to_yaml(&manifest)?;
-    let ctxs = contexts(template, &manifest, ctx);
-    let mut plan = render::render(template, &ctxs)?;
-    if plan.files.iter().any(|f| f.path == MANIFEST_FILE) {
-        bail!(InputError(format!(
-            "the template has its own `files/{MANIFEST_FILE}`; plat writes {MANIFEST_FILE} itself from the `manifest:` section of template.yaml, so remove that file and move its content there"
-        )));
-    }
-    plan.files.push(PlannedFile {
-        path: MANIFEST_FILE.to_string(),
-        contents: text.into_bytes(),
-        executable: false,
-        kind: FileKind::Generated,
-        managed: false,
-    });
-    plan.finish()?;
-    Ok(plan)
+/// `--dry-run`: every output rendered in memory, nothing written.
+pub fn dry_run(prepared: &Prepared) -> Result<Plan> {
+    prepared.renderer.plan(&prepared.template)
 }
 
 /// The contexts files render with: everything for scaffolded files; for
@@ -242,7 +237,9 @@ pub fn build_manifest(
     Ok(m)
 }
 
-/// Writes the plan to the target and sets up git.
+/// Renders every output into a staging directory, makes the first commit
+/// there, and moves the result into place. A failure or interrupt at any
+/// point removes the staging directory: nothing is left behind.
 pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
     let def = &prepared.template.definition;
     let message = format!(
@@ -252,48 +249,68 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         env!("CARGO_PKG_VERSION"),
         prepared.template.origin
     );
-    let files: Vec<git::CommitFile<'_>> = prepared
-        .plan
-        .files
-        .iter()
-        .map(|f| git::CommitFile {
-            path: &f.path,
-            contents: &f.contents,
-            executable: f.executable,
-        })
-        .collect();
-    let enclosing = if req.git {
-        git::enclosing_repository(&req.target)
-    } else {
-        None
-    };
-    let mut outcome = GitOutcome::Disabled;
+    let outputs = &prepared.renderer.outputs;
+    let paths: Vec<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let state = write::target_state(&req.target)?;
     if state == TargetState::NonEmpty {
         if !req.force {
             preflight(req)?;
         }
-        write::write_over(&prepared.plan, &req.target)?;
-        if req.git {
-            outcome = match &enclosing {
-                Some(repo) => GitOutcome::InsideRepository {
-                    repository: repo.clone(),
-                },
-                None => git::init_and_commit(&req.target, &req.branch, &files, &message)?,
-            };
-        }
-    } else {
-        write::write_new(&prepared.plan, &req.target, |staged: &Path| {
-            if req.git {
-                outcome = match &enclosing {
-                    Some(repo) => GitOutcome::InsideRepository {
-                        repository: repo.clone(),
-                    },
-                    None => git::init_and_commit(staged, &req.branch, &files, &message)?,
-                };
-            }
-            Ok(())
-        })?;
+        write::check_obstacles(&req.target, &paths)?;
     }
-    Ok(Written { git: outcome })
+    let enclosing = if req.git {
+        git::enclosing_repository(&req.target)
+    } else {
+        None
+    };
+    // A new repository is built in the staging directory, so it is part of
+    // the all-or-nothing step; `--force` into an existing directory adds
+    // the files after they are moved.
+    let fresh = state != TargetState::NonEmpty;
+    let mut staging = write::Staging::beside(&req.target)?;
+    let mut repo = match (&enclosing, req.git && fresh) {
+        (None, true) => Some(git::NewRepo::init(staging.path(), &req.branch)?),
+        _ => None,
+    };
+    let mut sizes = Vec::with_capacity(outputs.len());
+    let mut kinds = Vec::with_capacity(outputs.len());
+    for (i, out) in outputs.iter().enumerate() {
+        let (contents, kind) = prepared.renderer.render(&prepared.template, i)?;
+        staging.write_file(&out.path, &contents, out.executable)?;
+        if let Some(repo) = repo.as_mut() {
+            repo.add(&out.path, &contents, out.executable)?;
+        }
+        sizes.push(contents.len());
+        kinds.push(kind);
+    }
+    let mut outcome = match (&enclosing, req.git) {
+        (Some(repository), true) => GitOutcome::InsideRepository {
+            repository: repository.clone(),
+        },
+        (_, false) => GitOutcome::Disabled,
+        (None, true) => GitOutcome::Disabled, // set below
+    };
+    if fresh {
+        if let Some(repo) = repo {
+            outcome = repo.commit(&message)?;
+        }
+        staging.publish(&req.target)?;
+    } else {
+        staging.move_into(&req.target, &paths)?;
+        if req.git && enclosing.is_none() {
+            let mut repo = git::NewRepo::init(&req.target, &req.branch)?;
+            for (i, out) in outputs.iter().enumerate() {
+                let contents = std::fs::read(req.target.join(&out.path))
+                    .with_context(|| format!("reading {}", out.path))?;
+                debug_assert_eq!(contents.len(), sizes[i]);
+                repo.add(&out.path, &contents, out.executable)?;
+            }
+            outcome = repo.commit(&message)?;
+        }
+    }
+    Ok(Written {
+        git: outcome,
+        sizes,
+        kinds,
+    })
 }

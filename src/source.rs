@@ -3,6 +3,7 @@
 //! [`Template`], read once, with symlinks resolved and checked.
 
 use anyhow::{bail, Context, Result};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,20 +39,42 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// Where a file's bytes are: in the binary, or on disk (read only when the
+/// file is rendered, so a large template is never all in memory).
+#[derive(Debug, Clone)]
+pub enum SourceData {
+    Static(&'static [u8]),
+    File(PathBuf),
+}
+
 /// One file under `files/`, before rendering.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Relative to `files/`, `/`-separated.
     pub path: String,
-    pub contents: Vec<u8>,
+    pub data: SourceData,
     pub executable: bool,
 }
 
-/// A template read into memory.
+impl SourceFile {
+    pub fn bytes(&self) -> Result<Cow<'static, [u8]>> {
+        match &self.data {
+            SourceData::Static(b) => Ok(Cow::Borrowed(b)),
+            SourceData::File(p) => fs::read(p)
+                .map(Cow::Owned)
+                .with_context(|| format!("reading {}", p.display())),
+        }
+    }
+}
+
+/// A loaded template: its definition, the list of its files, and its
+/// partials (`partials/`: templates the files may `include`, or whose
+/// components they may use, never written themselves).
 pub struct Template {
     pub origin: Origin,
     pub definition: Definition,
     pub files: Vec<SourceFile>,
+    pub partials: Vec<(String, String)>,
 }
 
 /// True when `spec` names a directory rather than a built-in template.
@@ -97,15 +120,27 @@ pub fn load_builtin(name: &str) -> Result<Template> {
         .filter_map(|f| {
             f.path.strip_prefix("files/").map(|rel| SourceFile {
                 path: rel.to_string(),
-                contents: f.contents.to_vec(),
+                data: SourceData::Static(f.contents),
                 executable: f.executable,
             })
+        })
+        .collect();
+    let partials = t
+        .files
+        .iter()
+        .filter_map(|f| {
+            let rel = f.path.strip_prefix("partials/")?;
+            Some((
+                rel.to_string(),
+                String::from_utf8_lossy(f.contents).into_owned(),
+            ))
         })
         .collect();
     Ok(Template {
         origin: Origin::Builtin(name.to_string()),
         definition,
         files,
+        partials,
     })
 }
 
@@ -136,10 +171,23 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
         walk(&root, &files_dir, "", &mut files, &mut visited)?;
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let partials_dir = root.join("partials");
+    let mut partials = Vec::new();
+    if partials_dir.is_dir() {
+        let mut found = Vec::new();
+        walk(&root, &partials_dir, "", &mut found, &mut HashSet::new())?;
+        for f in found {
+            let bytes = f.bytes()?;
+            let text = String::from_utf8(bytes.into_owned())
+                .map_err(|_| anyhow::anyhow!("partials/{}: partials must be UTF-8 text", f.path))?;
+            partials.push((f.path, text));
+        }
+    }
     Ok(Template {
         origin: Origin::Local(root),
         definition,
         files,
+        partials,
     })
 }
 
@@ -177,7 +225,7 @@ fn walk(
         };
         let link_meta =
             fs::symlink_metadata(&path).with_context(|| format!("reading {}", path.display()))?;
-        let meta = if link_meta.file_type().is_symlink() {
+        let (meta, real) = if link_meta.file_type().is_symlink() {
             let target = fs::canonicalize(&path).with_context(|| {
                 format!("{}: symlink points to nothing; remove it", path.display())
             })?;
@@ -188,18 +236,18 @@ fn walk(
                     target.display()
                 );
             }
-            fs::metadata(&target).with_context(|| format!("reading {}", target.display()))?
+            let meta =
+                fs::metadata(&target).with_context(|| format!("reading {}", target.display()))?;
+            (meta, target)
         } else {
-            link_meta
+            (link_meta, path.clone())
         };
         if meta.is_dir() {
             walk(root, &path, &rel, out, visited)?;
         } else if meta.is_file() {
-            let contents =
-                fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             out.push(SourceFile {
                 path: rel,
-                contents,
+                data: SourceData::File(real),
                 executable: is_executable(&meta),
             });
         } else {

@@ -1,17 +1,17 @@
-//! Putting a plan on disk without ever leaving half a project behind: a new
+//! Putting files on disk without ever leaving half a project behind: a new
 //! project is written into a staging directory beside the target and renamed
 //! into place; `--force` into an existing directory stages the same way and
-//! then replaces only the planned files, one atomic rename each.
+//! then moves only the template's files, one atomic rename each.
 //! Ctrl-C/SIGTERM while staging removes the staging directory (exit 130).
 
 use anyhow::{bail, Context, Result};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{InputError, Interrupted};
-use crate::render::Plan;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Directories to remove if the process is interrupted.
@@ -49,19 +49,29 @@ fn check_interrupt() -> Result<()> {
     Ok(())
 }
 
-/// A directory that is removed when dropped unless kept.
+/// A directory beside the target that receives the new files, removed
+/// when dropped (error, interrupt) unless published.
 pub struct Staging {
     path: PathBuf,
     keep: bool,
+    made: HashSet<PathBuf>,
 }
 
 impl Staging {
-    fn new(beside: &Path) -> Result<Staging> {
-        let parent = beside
+    /// Creates the staging directory beside `target` (and `target`'s
+    /// parents, which plat leaves in place).
+    pub fn beside(target: &Path) -> Result<Staging> {
+        let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = beside
+        fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "creating {}; check that the --output path is writable",
+                parent.display()
+            )
+        })?;
+        let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -79,11 +89,67 @@ impl Staging {
                 )
             });
         }
-        Ok(Staging { path, keep: false })
+        Ok(Staging {
+            path,
+            keep: false,
+            made: HashSet::new(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Writes one file (relative path) into the staging directory.
+    pub fn write_file(&mut self, rel: &str, contents: &[u8], executable: bool) -> Result<()> {
+        check_interrupt()?;
+        let dest = self.path.join(rel);
+        if let Some(parent) = dest.parent() {
+            if self.made.insert(parent.to_path_buf()) {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+        }
+        fs::write(&dest, contents).with_context(|| format!("writing {}", dest.display()))?;
+        if executable {
+            set_executable(&dest)?;
+        }
+        let delay = WRITE_DELAY_MS.load(Ordering::Relaxed);
+        if delay > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+        }
+        Ok(())
+    }
+
+    /// Moves the whole staging directory into place at `target`, which must
+    /// be missing or an empty directory.
+    pub fn publish(mut self, target: &Path) -> Result<()> {
+        check_interrupt()?;
+        if target_state(target)? == TargetState::Empty {
+            fs::remove_dir(target)
+                .with_context(|| format!("replacing empty {}", target.display()))?;
+        }
+        fs::rename(&self.path, target).with_context(|| {
+            format!("moving the new project into place at {}", target.display())
+        })?;
+        self.keep = true;
+        Ok(())
+    }
+
+    /// `--force`: moves each of `paths` over its counterpart in `target`;
+    /// files not in `paths` are left alone. Call [`check_obstacles`] first.
+    pub fn move_into(self, target: &Path, paths: &[&str]) -> Result<()> {
+        check_interrupt()?;
+        for rel in paths {
+            let dest = target.join(rel);
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            fs::rename(self.path.join(rel), &dest)
+                .with_context(|| format!("writing {}", dest.display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -99,6 +165,17 @@ impl Drop for Staging {
 fn unregister(path: &Path) {
     if let Ok(mut c) = CLEANUP.lock() {
         c.retain(|p| p != path);
+    }
+}
+
+/// Removes every registered staging directory: for a deadline or an
+/// interrupt that cannot wait for the writer.
+pub fn abandon_staging() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if let Ok(dirs) = CLEANUP.lock() {
+        for d in dirs.iter() {
+            let _ = fs::remove_dir_all(d);
+        }
     }
 }
 
@@ -130,45 +207,12 @@ pub fn target_state(target: &Path) -> Result<TargetState> {
     }
 }
 
-/// Writes `plan` into a fresh staging directory beside `target`, then calls
-/// `finish` on it (git init and commit happen there, so they are part of
-/// the all-or-nothing step) and renames it into place.
-pub fn write_new(
-    plan: &Plan,
-    target: &Path,
-    finish: impl FnOnce(&Path) -> Result<()>,
-) -> Result<()> {
-    let state = target_state(target)?;
-    if state == TargetState::NonEmpty {
-        bail!(InputError(format!(
-            "target directory `{}` is not empty; pass --force to write the template's files into it (plat never deletes files)",
-            target.display()
-        )));
-    }
-    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut staging = Staging::new(target)?;
-    write_files(plan, staging.path())?;
-    check_interrupt()?;
-    finish(staging.path())?;
-    check_interrupt()?;
-    if state == TargetState::Empty {
-        fs::remove_dir(target).with_context(|| format!("replacing empty {}", target.display()))?;
-    }
-    fs::rename(staging.path(), target)
-        .with_context(|| format!("moving the new project into place at {}", target.display()))?;
-    staging.keep = true;
-    Ok(())
-}
-
-/// `--force`: stages the plan, then moves each planned file over its
-/// counterpart in `target`. Files not in the plan are left alone.
-pub fn write_over(plan: &Plan, target: &Path) -> Result<()> {
-    // Every obstacle is found before the first file moves.
-    for f in &plan.files {
+/// `--force`: finds every obstacle before the first file moves: a
+/// directory where a file goes, or a file where a directory goes.
+pub fn check_obstacles(target: &Path, paths: &[&str]) -> Result<()> {
+    for rel in paths {
         let mut at = target.to_path_buf();
-        let segments: Vec<&str> = f.path.split('/').collect();
+        let segments: Vec<&str> = rel.split('/').collect();
         for (i, seg) in segments.iter().enumerate() {
             at.push(seg);
             let last = i + 1 == segments.len();
@@ -178,47 +222,12 @@ pub fn write_over(plan: &Plan, target: &Path) -> Result<()> {
                     at.display()
                 ))),
                 Ok(m) if !last && !m.is_dir() => bail!(InputError(format!(
-                    "`{}` is a file, but the template needs a directory there (for `{}`); move it away first",
-                    at.display(),
-                    f.path
+                    "`{}` is a file, but the template needs a directory there (for `{rel}`); move it away first",
+                    at.display()
                 ))),
                 Ok(_) => {}
                 Err(_) => break,
             }
-        }
-    }
-    let staging = Staging::new(target)?;
-    write_files(plan, staging.path())?;
-    check_interrupt()?;
-    for f in &plan.files {
-        let dest = target.join(&f.path);
-        if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        fs::rename(staging.path().join(&f.path), &dest)
-            .with_context(|| format!("writing {}", dest.display()))?;
-    }
-    Ok(())
-}
-
-fn write_files(plan: &Plan, root: &Path) -> Result<()> {
-    let mut made = std::collections::HashSet::new();
-    for f in &plan.files {
-        check_interrupt()?;
-        let dest = root.join(&f.path);
-        if let Some(parent) = dest.parent() {
-            if made.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
-            }
-        }
-        fs::write(&dest, &f.contents).with_context(|| format!("writing {}", dest.display()))?;
-        if f.executable {
-            set_executable(&dest)?;
-        }
-        let delay = WRITE_DELAY_MS.load(Ordering::Relaxed);
-        if delay > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(delay));
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::answers::{Inputs, ENV_PREFIX};
@@ -37,13 +38,14 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
     let prompter = dialoguer
         .as_mut()
         .map(|d| d as &mut dyn crate::answers::Prompter);
-    let prepared = scaffold::prepare(&req, template.clone(), prompter)?;
+    let prepared = Arc::new(scaffold::prepare(&req, template.clone(), prompter)?);
     for w in &prepared.answers.warnings {
         ui.warn(w);
     }
-    let plan = &prepared.plan;
 
     if args.dry_run {
+        let p = Arc::clone(&prepared);
+        let plan = scaffold::with_deadline(req.render_timeout, move || scaffold::dry_run(&p))?;
         match args.format {
             Format::Json => super::print_json(&serde_json::json!({
                 "template": def.name,
@@ -84,8 +86,12 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
         return Ok(exit::SUCCESS);
     }
 
-    let written = scaffold::write(&req, &prepared)?;
-    let counts = render::counts(plan);
+    let written = {
+        let (p, r) = (Arc::clone(&prepared), req.clone());
+        scaffold::with_deadline(req.render_timeout, move || scaffold::write(&r, &p))?
+    };
+    let outputs = &prepared.renderer.outputs;
+    let counts = render::counts(&written.kinds);
     ui.status(
         "Created",
         format!(
@@ -93,7 +99,7 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
             req.target.display(),
             def.name,
             def.version,
-            plan.files.len(),
+            outputs.len(),
             counts
                 .iter()
                 .map(|(k, n)| format!("{n} {k}"))
@@ -125,7 +131,7 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
             "source": template.origin.to_string(),
             "target": req.target,
             "dry_run": false,
-            "files": plan.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+            "files": outputs.iter().map(|o| &o.path).collect::<Vec<_>>(),
             "git": written.git,
             "commit": match &written.git { GitOutcome::Committed { commit, .. } => Some(commit), _ => None },
         }))?,

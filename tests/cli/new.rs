@@ -369,3 +369,26 @@ fn platform_yaml_records_provenance_without_secrets() {
     assert!(!manifest.contains("hunter2"), "secret leaked:\n{manifest}");
     assert!(s.read("api/README.md").contains("token=hunter2"));
 }
+
+#[test]
+fn files_include_partials_but_not_each_other() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+        &[("a.txt", "{% include \"header\" %}body\n")],
+    );
+    s.write("t/partials/header", "# {{ name }}\n");
+    run(s.plat().args(["new", &t, "api", "--no-input", "--no-git"])).code(0);
+    assert_eq!(s.read("api/a.txt"), "# api\nbody\n");
+    assert_eq!(
+        s.tree("api"),
+        ["a.txt", "platform.yaml"],
+        "partials are never written"
+    );
+    s.write("t/files/b.txt", "{% include \"a.txt\" %}");
+    run(s.plat().args(["new", &t, "api2", "--no-input", "--no-git"]))
+        .code(2)
+        .stderr_has("rendering `files/b.txt`")
+        .stderr_has("Unknown template `a.txt`");
+}

@@ -132,19 +132,18 @@ fn a_template_that_recurses_forever_fails_cleanly() {
 }
 
 #[test]
-fn an_include_cycle_fails_cleanly() {
+fn an_include_cycle_among_partials_fails_cleanly() {
     let s = Scratch::new();
     let t = s.template(
         "t",
         "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
-        &[
-            ("a.txt", "{% include \"b.txt\" %}"),
-            ("b.txt", "{% include \"a.txt\" %}"),
-        ],
+        &[("a.txt", "{% include \"p1\" %}")],
     );
+    s.write("t/partials/p1", "{% include \"p2\" %}");
+    s.write("t/partials/p2", "{% include \"p1\" %}");
     run(s.plat().args(["new", &t, "api", "--no-input"]))
         .code(2)
-        .stderr_has("include");
+        .stderr_has("Circular include");
     nothing_written(&s, &["t"]);
 }
 
