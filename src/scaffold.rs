@@ -46,8 +46,7 @@ pub struct Prepared {
 #[derive(Debug, Clone)]
 pub struct Written {
     pub git: GitOutcome,
-    /// Bytes written per output, in `renderer.outputs` order.
-    pub sizes: Vec<usize>,
+    /// How each output was made, in `renderer.outputs` order.
     pub kinds: Vec<FileKind>,
 }
 
@@ -272,7 +271,6 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         (None, true) => Some(git::NewRepo::init(staging.path(), &req.branch)?),
         _ => None,
     };
-    let mut sizes = Vec::with_capacity(outputs.len());
     let mut kinds = Vec::with_capacity(outputs.len());
     for (i, out) in outputs.iter().enumerate() {
         let (contents, kind) = prepared.renderer.render(&prepared.template, i)?;
@@ -280,7 +278,6 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         if let Some(repo) = repo.as_mut() {
             repo.add(&out.path, &contents, out.executable)?;
         }
-        sizes.push(contents.len());
         kinds.push(kind);
     }
     let mut outcome = match (&enclosing, req.git) {
@@ -299,10 +296,9 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         staging.move_into(&req.target, &paths)?;
         if req.git && enclosing.is_none() {
             let mut repo = git::NewRepo::init(&req.target, &req.branch)?;
-            for (i, out) in outputs.iter().enumerate() {
+            for out in outputs {
                 let contents = std::fs::read(req.target.join(&out.path))
                     .with_context(|| format!("reading {}", out.path))?;
-                debug_assert_eq!(contents.len(), sizes[i]);
                 repo.add(&out.path, &contents, out.executable)?;
             }
             outcome = repo.commit(&message)?;
@@ -310,7 +306,6 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
     }
     Ok(Written {
         git: outcome,
-        sizes,
         kinds,
     })
 }
