@@ -80,15 +80,23 @@ fn identity(repo: &Repository) -> Option<Identity> {
     })
 }
 
-/// A repository being filled for its first commit. Blobs are written from
-/// the bytes in memory as each file is written, never re-read from disk;
-/// index entries take their stat data from the written files, so the new
-/// work tree is clean.
+/// Projects up to this size are committed as one packfile written at the
+/// end (a few system calls); larger ones stream loose objects as each file
+/// is written, so the project is never held in memory at once.
+const PACK_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A repository being filled for its first commit. Blobs come from the
+/// bytes in memory, never re-read from disk; index entries take their stat
+/// data from the written files, so the new work tree is clean.
 pub struct NewRepo {
     repo: Repository,
     index: git2::Index,
     dir: PathBuf,
     branch: String,
+    /// Files held back for one packfile, while they fit in [`PACK_LIMIT`].
+    pending: Vec<(String, Vec<u8>, bool)>,
+    pending_bytes: usize,
+    streaming: bool,
 }
 
 impl NewRepo {
@@ -96,6 +104,13 @@ impl NewRepo {
     pub fn init(dir: &Path, branch: &str) -> Result<NewRepo> {
         let mut opts = RepositoryInitOptions::new();
         opts.initial_head(branch);
+        // Like `git init`, honour a configured `init.templateDir` (an
+        // organisation's hooks); without one, skip copying git's sample
+        // hooks, which is a third of the cost of creating the repository.
+        let template_dir = git2::Config::open_default()
+            .ok()
+            .and_then(|c| c.get_path("init.templatedir").ok());
+        opts.external_template(template_dir.is_some());
         let repo = Repository::init_opts(dir, &opts)
             .with_context(|| format!("initialising a git repository in {}", dir.display()))?;
         let index = repo.index().context("opening the git index")?;
@@ -104,42 +119,119 @@ impl NewRepo {
             index,
             dir: dir.to_path_buf(),
             branch: branch.to_string(),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            streaming: false,
         })
     }
 
     /// Adds a file already written at `dir/path` with these contents.
     pub fn add(&mut self, path: &str, contents: &[u8], executable: bool) -> Result<()> {
-        let id = self
-            .repo
-            .blob(contents)
-            .with_context(|| format!("adding {path} to git"))?;
-        let on_disk = self.dir.join(path);
-        let meta = std::fs::metadata(&on_disk)
-            .with_context(|| format!("reading {}", on_disk.display()))?;
-        self.index
-            .add(&index_entry(path, executable, id, &meta))
-            .with_context(|| format!("adding {path} to the git index"))
+        if !self.streaming && self.pending_bytes + contents.len() <= PACK_LIMIT {
+            self.pending_bytes += contents.len();
+            self.pending
+                .push((path.to_string(), contents.to_vec(), executable));
+            return Ok(());
+        }
+        if !self.streaming {
+            self.streaming = true;
+            for (p, c, x) in std::mem::take(&mut self.pending) {
+                self.add_now(&p, &c, x)?;
+            }
+        }
+        self.add_now(path, contents, executable)
+    }
+
+    fn add_now(&mut self, path: &str, contents: &[u8], executable: bool) -> Result<()> {
+        add_blob(
+            &self.repo,
+            &mut self.index,
+            &self.dir,
+            path,
+            contents,
+            executable,
+        )
     }
 
     /// Writes the index and, when an identity is known, the first commit.
-    pub fn commit(mut self, message: &str) -> Result<GitOutcome> {
-        self.index.write().context("writing the git index")?;
-        let Some(id) = identity(&self.repo) else {
-            return Ok(GitOutcome::NoIdentity {
-                branch: self.branch,
-            });
-        };
-        let tree_id = self.index.write_tree().context("writing the git tree")?;
-        let tree = self.repo.find_tree(tree_id)?;
-        let commit = self
-            .repo
-            .commit(Some("HEAD"), &id.author, &id.committer, message, &tree, &[])
-            .map_err(|e| anyhow!("making the first commit: {}", e.message()))?;
-        Ok(GitOutcome::Committed {
-            branch: self.branch,
-            commit: commit.to_string(),
-        })
+    pub fn commit(self, message: &str) -> Result<GitOutcome> {
+        let NewRepo {
+            repo,
+            mut index,
+            dir,
+            branch,
+            pending,
+            streaming,
+            ..
+        } = self;
+        let identity = identity(&repo);
+        if streaming || identity.is_none() {
+            for (p, c, x) in &pending {
+                add_blob(&repo, &mut index, &dir, p, c, *x)?;
+            }
+            return finish(&repo, &mut index, branch, identity, message);
+        }
+        // Everything fits: write the objects to memory, then to disk as a
+        // single packfile.
+        let odb = repo.odb().context("opening the git object database")?;
+        let mempack = odb
+            .add_new_mempack_backend(1000)
+            .context("preparing the git object database")?;
+        for (p, c, x) in &pending {
+            add_blob(&repo, &mut index, &dir, p, c, *x)?;
+        }
+        let outcome = finish(&repo, &mut index, branch, identity, message)?;
+        let mut pack = git2::Buf::new();
+        mempack
+            .dump(&repo, &mut pack)
+            .context("packing the first commit")?;
+        let mut writer = odb.packwriter().context("writing the git packfile")?;
+        std::io::Write::write_all(&mut writer, &pack).context("writing the git packfile")?;
+        writer.commit().context("indexing the git packfile")?;
+        mempack.reset().context("releasing the packed objects")?;
+        Ok(outcome)
     }
+}
+
+fn add_blob(
+    repo: &Repository,
+    index: &mut git2::Index,
+    dir: &Path,
+    path: &str,
+    contents: &[u8],
+    executable: bool,
+) -> Result<()> {
+    let id = repo
+        .blob(contents)
+        .with_context(|| format!("adding {path} to git"))?;
+    let on_disk = dir.join(path);
+    let meta =
+        std::fs::metadata(&on_disk).with_context(|| format!("reading {}", on_disk.display()))?;
+    index
+        .add(&index_entry(path, executable, id, &meta))
+        .with_context(|| format!("adding {path} to the git index"))
+}
+
+fn finish(
+    repo: &Repository,
+    index: &mut git2::Index,
+    branch: String,
+    identity: Option<Identity>,
+    message: &str,
+) -> Result<GitOutcome> {
+    index.write().context("writing the git index")?;
+    let Some(id) = identity else {
+        return Ok(GitOutcome::NoIdentity { branch });
+    };
+    let tree_id = index.write_tree().context("writing the git tree")?;
+    let tree = repo.find_tree(tree_id)?;
+    let commit = repo
+        .commit(Some("HEAD"), &id.author, &id.committer, message, &tree, &[])
+        .map_err(|e| anyhow!("making the first commit: {}", e.message()))?;
+    Ok(GitOutcome::Committed {
+        branch,
+        commit: commit.to_string(),
+    })
 }
 
 fn index_entry(

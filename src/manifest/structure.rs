@@ -46,6 +46,7 @@ pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
         root: schema,
         issues: Vec::new(),
         path: Vec::new(),
+        patterns: std::collections::HashMap::new(),
     };
     if value.is_null() {
         walker.push(
@@ -86,6 +87,8 @@ struct Walker<'s> {
     root: &'s Json,
     issues: Vec<Issue>,
     path: Vec<Seg>,
+    /// Compiled `pattern`s: the same few apply to many values.
+    patterns: std::collections::HashMap<&'s str, Option<regex::Regex>>,
 }
 
 impl<'s> Walker<'s> {
@@ -269,7 +272,7 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn check_string(&mut self, schema: &Json, s: &str) {
+    fn check_string(&mut self, schema: &'s Json, s: &str) {
         if let Some(min) = schema.get("minLength").and_then(Json::as_u64) {
             if (s.chars().count() as u64) < min {
                 self.push(At::Value, format!("{} must not be empty", self.subject()));
@@ -278,7 +281,11 @@ impl<'s> Walker<'s> {
         }
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
             // Patterns are plat's own constants; an invalid one is skipped, not fatal.
-            if let Ok(re) = regex::Regex::new(pattern) {
+            let re = self
+                .patterns
+                .entry(pattern)
+                .or_insert_with(|| regex::Regex::new(pattern).ok());
+            if let Some(re) = re {
                 if !re.is_match(s) {
                     self.push(
                         At::Value,
