@@ -174,3 +174,38 @@ fn force_into_a_plain_directory_commits_only_template_files() {
     assert!(tree.get_name("README.md").is_some());
     assert!(tree.get_name("private.txt").is_none());
 }
+
+#[test]
+fn a_project_too_big_for_one_pack_is_committed_whole_and_clean() {
+    let s = Scratch::new();
+    let big = "x".repeat(900 * 1024);
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+        &[
+            ("a.txt", &big),
+            ("b.txt", &big),
+            ("c/d.txt", &big),
+            ("e.txt", "small"),
+        ],
+    );
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input"]))
+    .code(0);
+    let repo = Repository::open(s.join("api")).unwrap();
+    let tree = repo.head().unwrap().peel_to_tree().unwrap();
+    let blob = tree
+        .get_path(std::path::Path::new("c/d.txt"))
+        .unwrap()
+        .to_object(&repo)
+        .unwrap();
+    assert_eq!(blob.as_blob().unwrap().content().len(), 900 * 1024);
+    assert!(tree.get_name("e.txt").is_some());
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(true);
+    assert!(
+        repo.statuses(Some(&mut opts)).unwrap().is_empty(),
+        "work tree not clean"
+    );
+}
