@@ -80,10 +80,11 @@ fn identity(repo: &Repository) -> Option<Identity> {
     })
 }
 
-/// Projects up to this size are committed as one packfile written at the
+/// Projects up to this size (a typical service is under 100 KiB) are
+/// committed as one packfile written at the
 /// end (a few system calls); larger ones stream loose objects as each file
 /// is written, so the project is never held in memory at once.
-const PACK_LIMIT: usize = 2 * 1024 * 1024;
+const PACK_LIMIT: usize = 256 * 1024;
 
 /// A repository being filled for its first commit. Blobs come from the
 /// bytes in memory, never re-read from disk; index entries take their stat

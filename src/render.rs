@@ -132,40 +132,31 @@ struct Loop {
     items: Vec<serde_json::Value>,
 }
 
+/// A rule's `include_if`/`exclude_if`, decided per output file: a file
+/// copied by `for_each` sees its item, so conditions may use it.
+struct Condition {
+    rule: usize,
+    globs: GlobSet,
+    include_if: Option<String>,
+    exclude_if: Option<String>,
+}
+
 struct CompiledRules {
-    dropped: GlobSet,
+    conditions: Vec<Condition>,
     raw: GlobSet,
     managed: GlobSet,
     loops: Vec<Loop>,
 }
 
 fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<CompiledRules> {
-    let mut dropped = GlobSetBuilder::new();
+    let mut conditions = Vec::new();
     let mut raw = GlobSetBuilder::new();
     let mut managed = GlobSetBuilder::new();
     let mut loops = Vec::new();
     for (i, rule) in template.definition.rules.iter().enumerate() {
-        let ctx = if rule.managed {
-            &ctxs.managed
-        } else {
-            &ctxs.full
-        };
-        let include = match &rule.include_if {
-            Some(e) => engine::eval_bool(tera, e, ctx)
-                .with_context(|| format!("template.yaml `rules[{i}].include_if`"))?,
-            None => true,
-        };
-        let exclude = match &rule.exclude_if {
-            Some(e) => engine::eval_bool(tera, e, ctx)
-                .with_context(|| format!("template.yaml `rules[{i}].exclude_if`"))?,
-            None => false,
-        };
         let mut globs = GlobSetBuilder::new();
         for p in &rule.paths {
             let glob = glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
-            if !include || exclude {
-                dropped.add(glob.clone());
-            }
             if rule.raw {
                 raw.add(glob.clone());
             }
@@ -174,7 +165,21 @@ fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<Co
             }
             globs.add(glob);
         }
+        let globs = globs.build()?;
+        if rule.include_if.is_some() || rule.exclude_if.is_some() {
+            conditions.push(Condition {
+                rule: i,
+                globs: globs.clone(),
+                include_if: rule.include_if.clone(),
+                exclude_if: rule.exclude_if.clone(),
+            });
+        }
         if let Some(expr) = &rule.for_each {
+            let ctx = if rule.managed {
+                &ctxs.managed
+            } else {
+                &ctxs.full
+            };
             let items = match engine::eval_value(tera, expr, ctx)
                 .with_context(|| format!("template.yaml `rules[{i}].for_each`"))?
             {
@@ -185,18 +190,60 @@ fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<Co
                 ))),
             };
             loops.push(Loop {
-                globs: globs.build()?,
+                globs,
                 bind: rule.bind.clone().unwrap_or_else(|| "item".to_string()),
                 items,
             });
         }
     }
     Ok(CompiledRules {
-        dropped: dropped.build()?,
+        conditions,
         raw: raw.build()?,
         managed: managed.build()?,
         loops,
     })
+}
+
+impl CompiledRules {
+    /// Whether `path` is kept when rendered with `ctx`. Results for files
+    /// outside any `for_each` are cached per rule (`cache`), so a large
+    /// template evaluates each condition once.
+    fn keeps(
+        &self,
+        tera: &Tera,
+        path: &str,
+        ctx: &Context,
+        cache: Option<&mut std::collections::HashMap<(usize, bool), bool>>,
+        managed: bool,
+    ) -> Result<bool> {
+        let mut cache = cache;
+        for c in self.conditions.iter().filter(|c| c.globs.is_match(path)) {
+            if let Some(known) = cache.as_ref().and_then(|m| m.get(&(c.rule, managed))) {
+                if !known {
+                    return Ok(false);
+                }
+                continue;
+            }
+            let include = match &c.include_if {
+                Some(e) => engine::eval_bool(tera, e, ctx)
+                    .with_context(|| format!("template.yaml `rules[{}].include_if`", c.rule))?,
+                None => true,
+            };
+            let exclude = match &c.exclude_if {
+                Some(e) => engine::eval_bool(tera, e, ctx)
+                    .with_context(|| format!("template.yaml `rules[{}].exclude_if`", c.rule))?,
+                None => false,
+            };
+            let keep = include && !exclude;
+            if let Some(m) = cache.as_mut() {
+                m.insert((c.rule, managed), keep);
+            }
+            if !keep {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// A rule's glob: `*` stays within a path segment, `**` crosses them.
@@ -250,10 +297,8 @@ impl Renderer {
         .map_err(|e| anyhow!("template partials: {}", engine::describe(&e)))?;
         let rules = compile_rules(template, &tera, &ctxs)?;
         let mut outputs = Vec::with_capacity(template.files.len() + 1);
+        let mut cache = std::collections::HashMap::new();
         for (index, file) in template.files.iter().enumerate() {
-            if rules.dropped.is_match(&file.path) {
-                continue;
-            }
             let managed = rules.managed.is_match(&file.path);
             let raw = rules.raw.is_match(&file.path);
             let bindings: Vec<Option<(String, serde_json::Value)>> =
@@ -267,6 +312,14 @@ impl Renderer {
                 };
             for binding in bindings {
                 let ctx = job_context(&ctxs, managed, binding.as_ref());
+                let cache = if binding.is_none() {
+                    Some(&mut cache)
+                } else {
+                    None
+                };
+                if !rules.keeps(&tera, &file.path, &ctx, cache, managed)? {
+                    continue;
+                }
                 let path = engine::render_str(&tera, &file.path, &ctx)
                     .map_err(|e| anyhow!("file name `files/{}`: {e}", file.path))?;
                 if path.split('/').any(str::is_empty) {

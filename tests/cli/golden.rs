@@ -1,7 +1,7 @@
-//! Golden output: the built-in `service` template with fixed answers must
-//! produce exactly the tree in `tests/golden/service`. After an intended
-//! change, regenerate it with `PLAT_UPDATE_GOLDEN=1 cargo test golden` and
-//! review the diff.
+//! Golden output: the built-in `service` template with fixed answers, one
+//! case per language, must produce exactly the trees in `tests/golden/`.
+//! After an intended change, regenerate them with
+//! `PLAT_UPDATE_GOLDEN=1 cargo test golden` and review the diff.
 
 use crate::support::*;
 use std::path::Path;
@@ -52,18 +52,81 @@ fn golden_case(dir: &str, args: &[&str]) {
     }
 }
 
+const FIXED: &[&str] = &[
+    "--set",
+    "owner=team-payments",
+    "--set",
+    "description=Takes payments",
+    "--set",
+    "port=9000",
+];
+
 #[test]
-fn service_template_with_fixed_answers_matches_the_golden_tree() {
+fn rust_service_on_github_matches_the_golden_tree() {
     golden_case(
-        "service",
+        "service-rust",
+        &[FIXED, &["--set", "language=rust"]].concat(),
+    );
+}
+
+#[test]
+fn go_service_on_gitlab_with_backing_services_matches_the_golden_tree() {
+    golden_case(
+        "service-go",
         &[
-            "--set",
-            "owner=team-payments",
-            "--set",
-            "description=Takes payments",
-            "--set",
-            "port=9000",
-        ],
+            FIXED,
+            &[
+                "--set",
+                "language=go",
+                "--set",
+                "ci=gitlab",
+                "--set",
+                "database=postgres",
+                "--set",
+                "cache=redis",
+                "--set",
+                "environments=dev,prod",
+            ],
+        ]
+        .concat(),
+    );
+}
+
+#[test]
+fn python_service_matches_the_golden_tree() {
+    golden_case(
+        "service-python",
+        &[
+            FIXED,
+            &[
+                "--set",
+                "language=python",
+                "--set",
+                "environments=staging,prod",
+                "--set",
+                "database=postgres",
+            ],
+        ]
+        .concat(),
+    );
+}
+
+#[test]
+fn typescript_service_on_gitlab_matches_the_golden_tree() {
+    golden_case(
+        "service-typescript",
+        &[
+            FIXED,
+            &[
+                "--set",
+                "language=typescript",
+                "--set",
+                "ci=gitlab",
+                "--set",
+                "cache=redis",
+            ],
+        ]
+        .concat(),
     );
 }
 

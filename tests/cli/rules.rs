@@ -26,6 +26,8 @@ rules:
     as: env
   - paths: ["notes/*.txt"]
     for_each: envs
+  - paths: ["deploy/*-approval.yaml"]
+    include_if: "env.approval is defined and env.approval"
 manifest:
   metadata:
     owner: team-x
@@ -37,7 +39,13 @@ manifest:
   infrastructure:
     image: {registry: r.example.com, repository: "{{ name }}"}
     port: "{{ port }}"
-    environments: "{{ envs }}"
+    environments:
+      - if: "'dev' in envs"
+        then: dev
+      - if: "'staging' in envs"
+        then: staging
+      - if: "'prod' in envs"
+        then: {name: prod, approval: true}
     services:
       - if: "language == 'rust'"
         then: {kind: postgres, version: "16"}
@@ -195,4 +203,39 @@ fn a_for_each_that_is_not_a_list_is_reported() {
     run(s.plat().args(["new", &t, "api", "--no-input", "--no-git"]))
         .code(2)
         .stderr_has("must give a list");
+}
+
+#[test]
+fn conditions_see_the_for_each_item() {
+    let s = Scratch::new();
+    let mut files = managed_files();
+    files.push((
+        "deploy/{{ env.name }}-approval.yaml",
+        "# {{ managed_header }}\ngate: {{ env.name }}\n",
+    ));
+    let t = s.template("t", MANAGED, &files);
+    run(s.plat().args([
+        "new",
+        &t,
+        "api",
+        "--no-input",
+        "--no-git",
+        "--set",
+        "envs=dev,staging,prod",
+    ]))
+    .code(0);
+    let deploy: Vec<String> = s
+        .tree("api")
+        .into_iter()
+        .filter(|p| p.starts_with("deploy/"))
+        .collect();
+    assert_eq!(
+        deploy,
+        [
+            "deploy/dev.yaml",
+            "deploy/prod-approval.yaml",
+            "deploy/prod.yaml",
+            "deploy/staging.yaml"
+        ]
+    );
 }

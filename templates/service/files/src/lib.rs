@@ -6,6 +6,8 @@
 //! - `GET /readyz`: readiness, 200 until shutdown begins, then 503.
 //! - `GET /metrics`: Prometheus text exposition.
 
+pub mod config;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,6 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+
+pub use config::Config;
 
 /// State shared by every request handler.
 #[derive(Clone, Debug)]

@@ -2,34 +2,55 @@
 
 use std::net::SocketAddr;
 
-use {{ name | replace(from="-", to="_") }}::{router, AppState};
-
-/// Port used when the `PORT` environment variable is not set.
-const DEFAULT_PORT: u16 = {{ port }};
+use {{ name | replace(from="-", to="_") }}::{router, AppState, Config};
 
 #[tokio::main]
 async fn main() {
     init_logging();
 
-    let port = match port() {
-        Ok(port) => port,
+    let config = match Config::from_env() {
+        Ok(config) => config,
         Err(e) => {
             tracing::error!(error = %e, "invalid configuration");
             std::process::exit(2);
         }
     };
-    let addr = SocketAddr::from(([0, 0, 0, 0], port));
 
-    if let Err(e) = serve(addr).await {
+    if let Err(e) = serve(config).await {
         tracing::error!(error = %e, "server failed");
         std::process::exit(1);
     }
 }
 
-async fn serve(addr: SocketAddr) -> std::io::Result<()> {
+async fn serve(config: Config) -> std::io::Result<()> {
+    let addr = SocketAddr::from(([0, 0, 0, 0], config.port));
     let state = AppState::default();
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "listening");
+{%- if database == 'postgres' or cache == 'redis' %}
+    // Whether the backing services are configured, never their URLs: those
+    // hold passwords.
+{%- endif %}
+    tracing::info!(
+        %addr,
+        version = env!("CARGO_PKG_VERSION"),
+{%- if database == 'postgres' %}
+        database_configured = config.database_url.is_some(),
+{%- endif %}
+{%- if cache == 'redis' %}
+        redis_configured = config.redis_url.is_some(),
+{%- endif %}
+        "listening"
+    );
+{%- if database == 'postgres' %}
+    if config.database_url.is_none() {
+        tracing::warn!("DATABASE_URL is not set");
+    }
+{%- endif %}
+{%- if cache == 'redis' %}
+    if config.redis_url.is_none() {
+        tracing::warn!("REDIS_URL is not set");
+    }
+{%- endif %}
 
     let draining = state.clone();
     axum::serve(listener, router(state))
@@ -42,16 +63,6 @@ async fn serve(addr: SocketAddr) -> std::io::Result<()> {
 
     tracing::info!("stopped");
     Ok(())
-}
-
-/// The port from `PORT`, or [`DEFAULT_PORT`] when it is unset.
-fn port() -> Result<u16, String> {
-    match std::env::var("PORT") {
-        Ok(value) => value
-            .parse()
-            .map_err(|e| format!("PORT={value:?} is not a valid port: {e}")),
-        Err(_) => Ok(DEFAULT_PORT),
-    }
 }
 
 /// JSON logs on stdout; the level comes from `RUST_LOG` (`error` to `trace`,

@@ -1,0 +1,3 @@
+module payments-api
+
+go 1.19

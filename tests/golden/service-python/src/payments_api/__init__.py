@@ -1,0 +1,6 @@
+"""The payments-api service.
+
+Its description and metadata are in pyproject.toml.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,7 @@
+# Managed by plat from platform.yaml (template service 0.2.0). Do not edit: change platform.yaml instead.
+#
+# staging (pre-production sizes). Region, network and secrets are not here:
+# the pipeline passes them (TF_VAR_region, TF_VAR_vpc_id, ...).
+#   terraform plan -var-file=environments/staging.tfvars
+
+environment = "staging"
