@@ -155,3 +155,38 @@ fn copy_tree(from: &Path, to: &Path) {
         std::fs::copy(from.join(&f), dest).unwrap();
     }
 }
+
+/// Maps in the manifest (probes, env) iterate in a fixed order, so the
+/// same answers always give the same bytes: drift checks depend on it.
+#[test]
+fn rendering_is_deterministic() {
+    let s = Scratch::new();
+    let args = |out: &'static str| {
+        [
+            "new",
+            "service",
+            "payments-api",
+            "--no-input",
+            "--no-git",
+            "--output",
+            out,
+            "--set",
+            "language=go",
+            "--set",
+            "database=postgres",
+            "--set",
+            "cache=redis",
+        ]
+    };
+    run(s.plat().args(args("a"))).code(0);
+    for out in ["b", "c", "d"] {
+        run(s.plat().args(args(out))).code(0);
+        for f in s.tree("a") {
+            assert_eq!(
+                s.read(&format!("a/{f}")),
+                s.read(&format!("{out}/{f}")),
+                "{f} differs between runs"
+            );
+        }
+    }
+}
