@@ -29,12 +29,7 @@ fn golden_case(dir: &str, args: &[&str]) {
         return;
     }
     let actual = s.tree("out");
-    let expected = {
-        let mut v = Vec::new();
-        collect(&golden, &golden, &mut v);
-        v.sort();
-        v
-    };
+    let expected = files_under(&golden);
     assert_eq!(
         actual, expected,
         "file list differs from tests/golden/{dir}"
@@ -130,26 +125,8 @@ fn typescript_service_on_gitlab_matches_the_golden_tree() {
     );
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            collect(root, &p, out);
-        } else {
-            out.push(
-                p.strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-            );
-        }
-    }
-}
-
 fn copy_tree(from: &Path, to: &Path) {
-    let mut files = Vec::new();
-    collect(from, from, &mut files);
-    for f in files {
+    for f in files_under(from) {
         let dest = to.join(&f);
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
         std::fs::copy(from.join(&f), dest).unwrap();

@@ -75,11 +75,7 @@ impl Scratch {
 
     /// Every file below `rel` (relative paths, sorted), skipping `.git`.
     pub fn tree(&self, rel: &str) -> Vec<String> {
-        let root = self.join(rel);
-        let mut out = Vec::new();
-        walk(&root, &root, &mut out);
-        out.sort();
-        out
+        files_under(&self.join(rel))
     }
 
     /// Names of the entries directly in the scratch directory.
@@ -96,6 +92,14 @@ impl Scratch {
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }
+}
+
+/// Every file below `root` (relative paths, sorted), skipping `.git`.
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
