@@ -182,10 +182,21 @@ impl NewRepo {
             add_blob(&repo, &mut index, &dir, p, c, *x)?;
         }
         let outcome = finish(&repo, &mut index, branch, identity, message)?;
-        let mut pack = git2::Buf::new();
-        mempack
-            .dump(&repo, &mut pack)
+        let GitOutcome::Committed { commit, .. } = &outcome else {
+            bail!("the first commit was not made");
+        };
+        // One thread: libgit2's own mempack dump starts one per core, which
+        // costs more than a small pack's delta search saves.
+        let mut builder = repo.packbuilder().context("packing the first commit")?;
+        builder.set_threads(1);
+        builder
+            .insert_commit(git2::Oid::from_str(commit)?)
             .context("packing the first commit")?;
+        let mut pack = git2::Buf::new();
+        builder
+            .write_buf(&mut pack)
+            .context("packing the first commit")?;
+        drop(builder);
         let mut writer = odb.packwriter().context("writing the git packfile")?;
         std::io::Write::write_all(&mut writer, &pack).context("writing the git packfile")?;
         writer.commit().context("indexing the git packfile")?;
