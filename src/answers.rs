@@ -23,7 +23,6 @@ pub enum Source {
     Set,
     ValuesFile(String),
     Env(String),
-    Prompt,
     Default,
 }
 
@@ -34,7 +33,6 @@ impl std::fmt::Display for Source {
             Source::Set => f.write_str("--set"),
             Source::ValuesFile(file) => write!(f, "values file {file}"),
             Source::Env(var) => write!(f, "environment variable {var}"),
-            Source::Prompt => f.write_str("the prompt"),
             Source::Default => f.write_str("the template's default"),
         }
     }

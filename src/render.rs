@@ -78,13 +78,6 @@ fn check_paths<T>(items: &mut [T], path: impl Fn(&T) -> &str) -> Result<()> {
     Ok(())
 }
 
-impl Plan {
-    /// Sorts the files and checks their paths as a set.
-    pub fn finish(&mut self) -> Result<()> {
-        check_paths(&mut self.files, |f| f.path.as_str())
-    }
-}
-
 /// Variables used in file and directory names, whose values must be safe
 /// as paths.
 pub fn path_variables(template: &Template) -> BTreeSet<String> {
@@ -583,19 +576,26 @@ mod tests {
         }
     }
 
+    fn check(paths: &[&str]) -> String {
+        let mut p = plan(paths);
+        check_paths(&mut p.files, |f| f.path.as_str())
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
-    fn finish_sorts_and_accepts_distinct_paths() {
+    fn check_paths_sorts_and_accepts_distinct_paths() {
         let mut p = plan(&["b", "a/b", "a-b", "a/c/d"]);
-        p.finish().unwrap();
+        check_paths(&mut p.files, |f| f.path.as_str()).unwrap();
         let paths: Vec<_> = p.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a-b", "a/b", "a/c/d", "b"]);
     }
 
     #[test]
-    fn finish_rejects_duplicates_and_file_directory_clashes() {
-        let err = plan(&["a", "b", "a"]).finish().unwrap_err().to_string();
+    fn check_paths_rejects_duplicates_and_file_directory_clashes() {
+        let err = check(&["a", "b", "a"]);
         assert!(err.contains("same path `a`"), "{err}");
-        let err = plan(&["a/b", "a/b/c"]).finish().unwrap_err().to_string();
+        let err = check(&["a/b", "a/b/c"]);
         assert!(
             err.contains("`a/b` is both a file and a directory"),
             "{err}"

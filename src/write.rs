@@ -38,12 +38,8 @@ pub fn install_interrupt_handler() {
     });
 }
 
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
 fn check_interrupt() -> Result<()> {
-    if interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
         bail!(Interrupted);
     }
     Ok(())
