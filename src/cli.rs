@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "The golden path on the command line: scaffold services and keep them on it",
     propagate_version = true,
-    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error, 130 interrupted."
+    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error, 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -59,6 +59,86 @@ pub enum Command {
     /// Work with platform.yaml, the service's platform manifest
     #[command(subcommand)]
     Manifest(ManifestCommand),
+    /// Check a service (or every service under a directory) against the golden path
+    #[command(
+        after_help = "Examples:\n  plat doctor\n  plat doctor services/billing --format json\n  plat doctor --format sarif > plat.sarif\n  plat doctor --fix\n  plat doctor --all ~/src/acme --policy acme-policy.yaml\n  plat doctor --list\n\nExit codes: 0 no error-level finding (with --strict: no warning either), 1 findings fail the run, 2 usage error or unreadable path."
+    )]
+    Doctor(DoctorArgs),
+    /// Re-render the managed files (pipeline, deploy, infra, catalog) from platform.yaml
+    #[command(
+        after_help = "Examples:\n  plat sync\n  plat sync --dry-run\n  plat sync --check    # in CI: exit 1 if anything is out of step\n\nExit codes: 0 in step (or synced), 1 --check found changes, 2 usage or input error."
+    )]
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Grouped, coloured, with a score line
+    #[default]
+    Human,
+    /// A versioned document (docs/doctor.md)
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload
+    Sarif,
+    /// Markdown, for a pull-request comment
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// A directory in the service (searched upwards for platform.yaml), or the platform.yaml itself [default: .]
+    #[arg(conflicts_with = "all")]
+    pub path: Option<PathBuf>,
+    /// Check every service (every platform.yaml) under DIR, in parallel
+    #[arg(long, value_name = "DIR")]
+    pub all: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Fail on warnings as well as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// A policy file to apply (repeatable), after those named in plat's config
+    #[arg(long, value_name = "FILE")]
+    pub policy: Vec<PathBuf>,
+    /// Do not read plat's config file (PLAT_CONFIG, ~/.config/plat/config.yaml)
+    #[arg(long)]
+    pub no_config: bool,
+    /// Apply the safe fixes (managed files, CODEOWNERS entry), then check again
+    #[arg(long, conflicts_with = "all")]
+    pub fix: bool,
+    /// With --fix: overwrite files that have uncommitted changes
+    #[arg(long, requires = "fix")]
+    pub allow_dirty: bool,
+    /// Render managed files with this template instead of the one platform.yaml records
+    #[arg(long, value_name = "TEMPLATE")]
+    pub template: Option<String>,
+    /// Services checked at once with --all [default: number of CPUs]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// List the built-in checks and exit
+    #[arg(long, conflicts_with_all = ["path", "all", "fix", "strict"])]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// A directory in the service, searched upwards for platform.yaml [default: .]
+    pub path: Option<PathBuf>,
+    /// Write nothing; exit 1 if any managed file would change (for CI)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Show the diff of every change, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite managed files even if they have uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Render with this template instead of the one platform.yaml records
+    #[arg(long, value_name = "TEMPLATE")]
+    pub template: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -141,7 +141,12 @@ struct CompiledRules {
     loops: Vec<Loop>,
 }
 
-fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<CompiledRules> {
+fn compile_rules(
+    template: &Template,
+    tera: &Tera,
+    ctxs: &Contexts,
+    only_managed: bool,
+) -> Result<CompiledRules> {
     let mut conditions = Vec::new();
     let mut raw = GlobSetBuilder::new();
     let mut managed = GlobSetBuilder::new();
@@ -167,7 +172,7 @@ fn compile_rules(template: &Template, tera: &Tera, ctxs: &Contexts) -> Result<Co
                 exclude_if: rule.exclude_if.clone(),
             });
         }
-        if let Some(expr) = &rule.for_each {
+        if let Some(expr) = rule.for_each.as_ref().filter(|_| rule.managed || !only_managed) {
             let ctx = if rule.managed {
                 &ctxs.managed
             } else {
@@ -239,6 +244,20 @@ impl CompiledRules {
     }
 }
 
+/// The globs of the rules that say `managed: true`: which paths in a
+/// project belong to plat rather than to the developer.
+pub fn managed_globs(template: &Template) -> Result<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for (i, rule) in template.definition.rules.iter().enumerate() {
+        if rule.managed {
+            for p in &rule.paths {
+                set.add(glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?);
+            }
+        }
+    }
+    Ok(set.build()?)
+}
+
 /// A rule's glob: `*` stays within a path segment, `**` crosses them.
 pub fn glob(pattern: &str) -> Result<Glob, globset::Error> {
     globset::GlobBuilder::new(pattern)
@@ -280,6 +299,16 @@ impl Renderer {
     /// Applies the rules and renders and checks every path. Fails before
     /// anything is written if a path is unsafe or two outputs clash.
     pub fn new(template: &Template, ctxs: Contexts) -> Result<Renderer> {
+        Renderer::build(template, ctxs, false)
+    }
+
+    /// Only the managed files, which need nothing but `ctxs.managed`: what
+    /// `plat doctor` and `plat sync` compare with the files on disk.
+    pub fn managed(template: &Template, ctxs: Contexts) -> Result<Renderer> {
+        Renderer::build(template, ctxs, true)
+    }
+
+    fn build(template: &Template, ctxs: Contexts, only_managed: bool) -> Result<Renderer> {
         let mut tera = engine::new_tera();
         tera.add_raw_templates(
             template
@@ -288,11 +317,14 @@ impl Renderer {
                 .map(|(n, c)| (n.as_str(), c.as_str())),
         )
         .map_err(|e| anyhow!("template partials: {}", engine::describe(&e)))?;
-        let rules = compile_rules(template, &tera, &ctxs)?;
+        let rules = compile_rules(template, &tera, &ctxs, only_managed)?;
         let mut outputs = Vec::with_capacity(template.files.len() + 1);
         let mut cache = std::collections::HashMap::new();
         for (index, file) in template.files.iter().enumerate() {
             let managed = rules.managed.is_match(&file.path);
+            if only_managed && !managed {
+                continue;
+            }
             let raw = rules.raw.is_match(&file.path);
             let bindings: Vec<Option<(String, serde_json::Value)>> =
                 match rules.loops.iter().find(|l| l.globs.is_match(&file.path)) {

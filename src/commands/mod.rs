@@ -2,8 +2,10 @@
 //! core, and prints the result for people (stderr) or scripts (stdout).
 #![allow(clippy::print_stdout)]
 
+mod doctor;
 mod manifest;
 mod new;
+mod sync;
 mod templates;
 
 use anyhow::Result;
@@ -16,6 +18,8 @@ pub fn dispatch(command: Command, ui: Ui) -> Result<u8> {
         Command::New(args) => new::run(args, ui),
         Command::Templates(cmd) => templates::run(cmd, ui),
         Command::Manifest(cmd) => manifest::run(cmd, ui),
+        Command::Doctor(args) => doctor::run(args, ui),
+        Command::Sync(args) => sync::run(args, ui),
     }
 }
 

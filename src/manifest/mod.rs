@@ -37,7 +37,8 @@ pub const MAX_DEPTH: usize = 128;
 /// A DNS-1123 label: the name Kubernetes gives services, namespaces and more.
 pub const DNS_LABEL_PATTERN: &str = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
 const STAGE_NAME_PATTERN: &str = r"^[a-z0-9][-_a-z0-9]{0,62}$";
-const CHECK_ID_PATTERN: &str = r"^PLAT[0-9]{3}$";
+/// A doctor check's ID: built-in `PLAT101`, or a policy's own (`ACME001`).
+pub const CHECK_ID_PATTERN: &str = r"^[A-Z][A-Z0-9_]*[0-9]{3}$";
 const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 const PROBE_PATH_PATTERN: &str = r"^/";
 /// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
@@ -131,6 +132,22 @@ pub fn to_yaml(manifest: &Manifest) -> anyhow::Result<String> {
         "# Platform manifest of {}.\n# Check it with `plat manifest validate`; `plat manifest schema` prints its JSON schema.\n{body}",
         manifest.metadata.name
     ))
+}
+
+/// Positions of a manifest's nodes, for pointing at a field in reports.
+pub struct Positions(positions::Index);
+
+impl Positions {
+    pub fn of(text: &str) -> Positions {
+        Positions(positions::Index::build(text))
+    }
+
+    /// 1-based line of the node at `path` (`metadata.owner`,
+    /// `infrastructure.environments[2].approval`), or of its nearest
+    /// ancestor present in the text.
+    pub fn line(&self, path: &str) -> Option<usize> {
+        self.0.find(path).map(|p| p.0)
+    }
 }
 
 impl Manifest {

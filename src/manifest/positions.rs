@@ -154,6 +154,19 @@ impl Index {
             .map(|(_, key)| *key)
     }
 
+    /// Where the node at `path` (rendered, as in `metadata.owner`) starts:
+    /// its key when it has one. Falls back to the nearest known ancestor.
+    pub(super) fn find(&self, path: &str) -> Option<Pos> {
+        let mut path = path;
+        loop {
+            if let Some(loc) = self.nodes.get(path) {
+                return Some(loc.key.unwrap_or(loc.value));
+            }
+            let cut = path.rfind(['.', '['])?;
+            path = &path[..cut];
+        }
+    }
+
     /// The issue as a problem, at the position of its node or of the
     /// nearest ancestor the index knows.
     pub(super) fn locate(&self, issue: &Issue) -> Problem {

@@ -94,6 +94,16 @@ pub enum Lifecycle {
     Deprecated,
 }
 
+impl Lifecycle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Experimental => "experimental",
+            Lifecycle::Production => "production",
+            Lifecycle::Deprecated => "deprecated",
+        }
+    }
+}
+
 /// Provenance: the template and answers that produced the project, so it can
 /// be regenerated and compared. Secret answers are never recorded.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, Clone, PartialEq)]

@@ -1,0 +1,145 @@
+//! `plat doctor`: check one service or every service under a directory,
+//! optionally fix what is mechanical, and print the report.
+
+use anyhow::Result;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{DoctorArgs, ReportFormat};
+use crate::doctor::{self, all, fix, policy::Policy, report, sarif, Options};
+use crate::drift::ChangeKind;
+use crate::error::exit;
+use crate::ui::Ui;
+
+/// The longest a single-service run may take: a template that loops
+/// without end must not hang a CI job.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
+    if args.list {
+        match args.format {
+            ReportFormat::Json => super::print_json(&report::list_json())?,
+            _ => print(&report::list_human())?,
+        }
+        return Ok(exit::SUCCESS);
+    }
+    let mut policies: Vec<PathBuf> = Vec::new();
+    if !args.no_config {
+        let config = crate::config::load()?;
+        if let Some(p) = &config.path {
+            if !config.doctor.policies.is_empty() {
+                ui.detail(format!("policies from {}", p.display()));
+            }
+        }
+        policies.extend(config.doctor.policies);
+    }
+    policies.extend(args.policy.iter().cloned());
+    let opts = Options {
+        policy: Policy::load(&policies)?,
+        template: args.template.clone(),
+        templates: Default::default(),
+    };
+    let strict = args.strict;
+    let human = report::Human {
+        verbose: ui.verbose,
+        quiet: ui.quiet,
+        strict,
+    };
+
+    if let Some(dir) = &args.all {
+        let jobs = args
+            .jobs
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let a = all::check_all(dir, &opts, jobs)?;
+        if a.services.is_empty() {
+            ui.warn(format!(
+                "no platform.yaml found under `{}` (.gitignored paths, .git, node_modules and target are skipped)",
+                dir.display()
+            ));
+        }
+        match args.format {
+            ReportFormat::Human => print(&report::human_all(&a, human))?,
+            ReportFormat::Json => super::print_json(&report::json_all(&a, strict))?,
+            ReportFormat::Markdown => print(&report::markdown_all(&a, strict))?,
+            ReportFormat::Sarif => {
+                let reports: Vec<&doctor::ServiceReport> = a.services.iter().collect();
+                let root = a.root.clone();
+                super::print_json(&sarif::sarif(&reports, &|r| {
+                    Some(r.repository.clone().unwrap_or_else(|| root.clone()))
+                }))?
+            }
+        }
+        return Ok(if a.failing(strict) > 0 {
+            exit::PROBLEMS
+        } else {
+            exit::SUCCESS
+        });
+    }
+
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let located = crate::service::locate(&path)?;
+    let (fix_requested, allow_dirty) = (args.fix, args.allow_dirty);
+    let (r, fixed) = crate::scaffold::with_deadline(DEADLINE, move || {
+        let r = doctor::check(&located, &opts);
+        if !fix_requested {
+            return Ok((r, None));
+        }
+        let owner = owner_of(&located);
+        let fixed = fix::apply(&located, &r, owner.as_deref(), allow_dirty)?;
+        let again = doctor::check(&located, &opts);
+        Ok((again, Some(fixed)))
+    })?;
+    if let Some(f) = &fixed {
+        for c in &f.changes {
+            let verb = match c.kind {
+                ChangeKind::Create => "Created",
+                ChangeKind::Update => "Updated",
+                ChangeKind::Remove => "Removed",
+            };
+            ui.status(verb, &c.path);
+        }
+        if let Some((old, new)) = &f.bumped {
+            ui.status("Updated", format!("platform.yaml template.version {old} -> {new}"));
+        }
+        if f.changes.is_empty() && f.bumped.is_none() {
+            ui.note("nothing to fix automatically");
+        }
+    }
+    match args.format {
+        ReportFormat::Human => print(&report::human(&r, human))?,
+        ReportFormat::Json => {
+            let mut doc = report::json(&r, strict);
+            if let Some(f) = &fixed {
+                doc["fixed"] = serde_json::json!(f
+                    .changes
+                    .iter()
+                    .map(|c| serde_json::json!({"path": c.path, "change": c.kind}))
+                    .collect::<Vec<_>>());
+            }
+            super::print_json(&doc)?
+        }
+        ReportFormat::Markdown => print(&report::markdown(&r, strict))?,
+        ReportFormat::Sarif => super::print_json(&sarif::sarif(&[&r], &|r| r.repository.clone()))?,
+    }
+    Ok(if r.summary().fails(strict) {
+        exit::PROBLEMS
+    } else {
+        exit::SUCCESS
+    })
+}
+
+/// metadata.owner, when platform.yaml is valid.
+fn owner_of(located: &crate::service::Located) -> Option<String> {
+    let text = std::fs::read_to_string(located.manifest.as_ref()?).ok()?;
+    crate::manifest::parse(&text).ok().map(|m| m.metadata.owner)
+}
+
+/// Styled text on stdout; anstream strips the styles when colours are off.
+fn print(text: &str) -> Result<()> {
+    let mut out = anstream::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! `plat doctor --fix`: the safe, mechanical repairs. Managed files come
+//! back in step with platform.yaml (as `plat sync` does) and a missing
+//! CODEOWNERS entry is added; scaffolded files are never touched.
+
+use anyhow::Result;
+
+use super::repository::{codeowners_file, names_owner};
+use super::{ServiceReport, Status};
+use crate::drift::{Change, ChangeKind};
+use crate::service::Located;
+
+/// What `--fix` changed.
+pub struct Fixed {
+    pub changes: Vec<Change>,
+    pub bumped: Option<(String, String)>,
+}
+
+/// The changes that repair `report`'s fixable findings.
+pub fn plan(report: &ServiceReport, owner: Option<&str>) -> Vec<Change> {
+    let mut changes = report.changes.clone();
+    let codeowners_failed = report
+        .findings
+        .iter()
+        .any(|f| f.id == "PLAT204" && f.counts());
+    if let (true, Some(owner)) = (codeowners_failed, owner) {
+        let path = codeowners_file(&report.root).unwrap_or("CODEOWNERS");
+        let rendered = changes
+            .iter()
+            .find(|c| c.path == path && c.kind != ChangeKind::Remove)
+            .is_some_and(|c| names_owner(&String::from_utf8_lossy(&c.new), owner));
+        if !rendered {
+            let old = std::fs::read(report.root.join(path)).unwrap_or_default();
+            let new = with_owner(&String::from_utf8_lossy(&old), owner);
+            changes.retain(|c| c.path != path);
+            changes.push(Change {
+                path: path.to_string(),
+                kind: if old.is_empty() && !report.root.join(path).exists() {
+                    ChangeKind::Create
+                } else {
+                    ChangeKind::Update
+                },
+                old,
+                new: new.into_bytes(),
+                executable: false,
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    changes
+}
+
+/// CODEOWNERS with `* @owner` as its first rule, so the more specific
+/// rules after it still win (the last matching rule applies).
+fn with_owner(text: &str, owner: &str) -> String {
+    let entry = format!("* @{}\n", owner.trim_start_matches('@'));
+    let mut out = String::with_capacity(text.len() + entry.len());
+    let mut inserted = false;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if !inserted && !t.is_empty() && !t.starts_with('#') {
+            out.push_str(&entry);
+            inserted = true;
+        }
+        out.push_str(line);
+    }
+    if !inserted {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&entry);
+    }
+    out
+}
+
+/// Applies the fixes for `report` (refusing uncommitted files unless
+/// `allow_dirty`).
+pub fn apply(
+    located: &Located,
+    report: &ServiceReport,
+    owner: Option<&str>,
+    allow_dirty: bool,
+) -> Result<Fixed> {
+    let changes = plan(report, owner);
+    let bump = report
+        .template_version
+        .clone()
+        .filter(|_| report.findings.iter().any(|f| f.id == "PLAT600" && f.status == Status::Fail));
+    crate::sync::refuse_dirty(located, &changes, allow_dirty)?;
+    crate::sync::apply(&report.root, &changes, bump.as_ref())?;
+    Ok(Fixed {
+        changes,
+        bumped: bump,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_owner;
+
+    #[test]
+    fn the_owner_entry_goes_first_after_comments() {
+        assert_eq!(with_owner("", "team-a"), "* @team-a\n");
+        assert_eq!(
+            with_owner("# owners\n/docs @writers\n", "team-a"),
+            "# owners\n* @team-a\n/docs @writers\n"
+        );
+        assert_eq!(with_owner("# only comments", "x"), "# only comments\n* @x\n");
+    }
+}

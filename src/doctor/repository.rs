@@ -1,0 +1,278 @@
+//! Repository checks: git, README, .gitignore, ownership and the catalog
+//! entry.
+
+use std::path::Path;
+
+use super::{files, Location, ManifestDoc, Run};
+use crate::service::{Located, RepoState};
+
+/// PLAT200 and PLAT201.
+pub(super) fn git(run: &mut Run, located: &Located) {
+    match &located.repo {
+        RepoState::None => {
+            run.fail(
+                "PLAT200",
+                format!(
+                    "`{}` is not in a git repository",
+                    located
+                        .searched
+                        .first()
+                        .unwrap_or(&located.root)
+                        .display()
+                ),
+                None,
+            );
+            run.skip(&["PLAT201"], "not a git repository (PLAT200)");
+        }
+        RepoState::Bare { git_dir } => {
+            let f = run.fail(
+                "PLAT200",
+                format!(
+                    "`{}` is a bare repository: it has history but no working tree to check",
+                    git_dir.display()
+                ),
+                None,
+            );
+            f.remediation = Some(
+                "run plat doctor in a clone: `git clone REPO service && plat doctor service`"
+                    .into(),
+            );
+            run.skip(&["PLAT201"], "a bare repository (PLAT200)");
+        }
+        RepoState::Unborn { workdir } => {
+            run.pass(
+                "PLAT200",
+                format!("git repository at `{}`", workdir.display()),
+            );
+            run.fail(
+                "PLAT201",
+                "the repository has no commits yet (HEAD is unborn)",
+                None,
+            );
+        }
+        RepoState::Ready { workdir } => {
+            run.pass(
+                "PLAT200",
+                format!("git repository at `{}`", workdir.display()),
+            );
+            run.pass("PLAT201", "HEAD has a commit");
+        }
+    }
+}
+
+/// PLAT202 and PLAT203.
+pub(super) fn files(run: &mut Run, root: &Path) {
+    let readme = std::fs::read_dir(root).ok().and_then(|dir| {
+        dir.flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                let lower = n.to_ascii_lowercase();
+                lower == "readme" || lower.starts_with("readme.")
+            })
+            .min()
+    });
+    match readme {
+        Some(name) if root.join(&name).is_file() => run.pass("PLAT202", format!("{name} found")),
+        _ => {
+            run.fail("PLAT202", "no README in the service's directory", None);
+        }
+    }
+    if root.join(".gitignore").is_file() {
+        run.pass("PLAT203", ".gitignore found");
+    } else {
+        run.fail("PLAT203", "no .gitignore in the service's directory", None);
+    }
+}
+
+const PLACEHOLDERS: &[&str] = &[
+    "todo",
+    "tbd",
+    "fixme",
+    "changeme",
+    "change-me",
+    "owner",
+    "team",
+    "team-name",
+    "my-team",
+    "your-team",
+    "example",
+    "example-team",
+    "unknown",
+    "none",
+    "nobody",
+    "default",
+    "placeholder",
+    "xxx",
+];
+
+/// Whether an owner is a placeholder rather than a team.
+pub(super) fn is_placeholder(owner: &str) -> bool {
+    let o = owner.trim().trim_start_matches('@').to_ascii_lowercase();
+    let last = o.rsplit('/').next().unwrap_or(&o);
+    o.is_empty()
+        || o.contains(['<', '>', '{', '}'])
+        || PLACEHOLDERS.contains(&last)
+        || last.starts_with("todo")
+        || last.starts_with("changeme")
+        || last.chars().all(|c| c == 'x' || c == '-')
+}
+
+/// PLAT104.
+pub(super) fn owner(run: &mut Run, doc: &ManifestDoc) {
+    let owner = &doc.manifest.metadata.owner;
+    if is_placeholder(owner) {
+        run.fail(
+            "PLAT104",
+            format!("metadata.owner `{owner}` is a placeholder, not a team"),
+            doc.at("metadata.owner"),
+        );
+    } else {
+        run.pass("PLAT104", format!("owned by {owner}"));
+    }
+}
+
+/// Where GitHub and GitLab look for CODEOWNERS, in their order.
+pub(super) const CODEOWNERS_PATHS: &[&str] = &[
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".gitlab/CODEOWNERS",
+];
+
+/// The CODEOWNERS file in use, if any.
+pub(super) fn codeowners_file(root: &Path) -> Option<&'static str> {
+    CODEOWNERS_PATHS
+        .iter()
+        .copied()
+        .find(|p| root.join(p).is_file())
+}
+
+/// Whether a CODEOWNERS text names `owner` on a rule line.
+pub(super) fn names_owner(text: &str, owner: &str) -> bool {
+    let want = format!("@{}", owner.trim_start_matches('@'));
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or_default())
+        .any(|l| {
+            let mut words = l.split_whitespace();
+            words.next().is_some() && words.any(|w| w.eq_ignore_ascii_case(&want))
+        })
+}
+
+/// PLAT204.
+pub(super) fn codeowners(run: &mut Run, root: &Path, doc: &ManifestDoc) {
+    let owner = &doc.manifest.metadata.owner;
+    let Some(path) = codeowners_file(root) else {
+        run.fail(
+            "PLAT204",
+            format!("no CODEOWNERS file; reviews are not routed to @{owner}"),
+            None,
+        );
+        return;
+    };
+    match files::read_text(root, path) {
+        Ok(text) if names_owner(&text, owner) => {
+            run.pass("PLAT204", format!("{path} names @{owner}"))
+        }
+        Ok(_) => {
+            run.fail(
+                "PLAT204",
+                format!("{path} does not name @{owner}, the owner in platform.yaml"),
+                Some(Location::file(path)),
+            );
+        }
+        Err(e) => {
+            run.fail("PLAT204", e, Some(Location::file(path)));
+        }
+    }
+}
+
+/// PLAT205: catalog-info.yaml's name, owner and lifecycle.
+pub(super) fn catalog(run: &mut Run, root: &Path, doc: &ManifestDoc) {
+    const FILE: &str = "catalog-info.yaml";
+    if !root.join(FILE).is_file() {
+        run.fail(
+            "PLAT205",
+            format!("no {FILE}; the service is missing from the software catalog"),
+            None,
+        );
+        return;
+    }
+    let text = match files::read_text(root, FILE) {
+        Ok(t) => t,
+        Err(e) => {
+            run.fail("PLAT205", e, Some(Location::file(FILE)));
+            return;
+        }
+    };
+    let docs = match files::yaml_documents(&text) {
+        Ok(d) => d,
+        Err((msg, line)) => {
+            run.fail(
+                "PLAT205",
+                format!("{FILE} does not parse: {msg}"),
+                Some(Location::at(FILE, line)),
+            );
+            return;
+        }
+    };
+    let m = &doc.manifest.metadata;
+    let Some(entity) = docs.iter().find(|d| {
+        d.get("metadata")
+            .and_then(|md| md.get("name"))
+            .and_then(|n| n.as_str())
+            == Some(m.name.as_str())
+    }) else {
+        run.fail(
+            "PLAT205",
+            format!("{FILE} has no entity named `{}` (metadata.name)", m.name),
+            Some(Location::at(FILE, files::line_of(&text, "name:"))),
+        );
+        return;
+    };
+    let spec = entity.get("spec");
+    let field = |k: &str| {
+        spec.and_then(|s| s.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let mut ok = true;
+    let owner = field("owner");
+    let owner_ok = owner.as_deref().is_some_and(|o| {
+        let o = o.strip_prefix("group:").unwrap_or(o);
+        let o = o.strip_prefix("default/").unwrap_or(o);
+        o == m.owner
+    });
+    if !owner_ok {
+        ok = false;
+        run.fail(
+            "PLAT205",
+            format!(
+                "{FILE} spec.owner is {}, platform.yaml says `{}`",
+                owner.map(|o| format!("`{o}`")).unwrap_or("missing".into()),
+                m.owner
+            ),
+            Some(Location::at(FILE, files::line_of(&text, "owner:"))),
+        );
+    }
+    let lifecycle = field("lifecycle");
+    let want = m.lifecycle.as_str();
+    if lifecycle.as_deref() != Some(want) {
+        ok = false;
+        run.fail(
+            "PLAT205",
+            format!(
+                "{FILE} spec.lifecycle is {}, platform.yaml says `{want}`",
+                lifecycle
+                    .map(|o| format!("`{o}`"))
+                    .unwrap_or("missing".into())
+            ),
+            Some(Location::at(FILE, files::line_of(&text, "lifecycle:"))),
+        );
+    }
+    if ok {
+        run.pass(
+            "PLAT205",
+            format!("{FILE} agrees with platform.yaml (name, owner, lifecycle)"),
+        );
+    }
+}
