@@ -52,7 +52,10 @@ pub fn load() -> Result<Config> {
         }
         Err(e) => {
             return Err(e).with_context(|| {
-                format!("reading plat's config {} (set by PLAT_CONFIG or XDG_CONFIG_HOME)", path.display())
+                format!(
+                    "reading plat's config {} (set by PLAT_CONFIG or XDG_CONFIG_HOME)",
+                    path.display()
+                )
             })
         }
     };

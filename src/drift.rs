@@ -86,7 +86,10 @@ impl Change {
             ChangeKind::Remove => (format!("a/{}", self.path), "/dev/null".to_string()),
             ChangeKind::Update => (format!("a/{}", self.path), format!("b/{}", self.path)),
         };
-        match (std::str::from_utf8(&self.old), std::str::from_utf8(&self.new)) {
+        match (
+            std::str::from_utf8(&self.old),
+            std::str::from_utf8(&self.new),
+        ) {
             (Ok(old), Ok(new)) => similar::TextDiff::from_lines(old, new)
                 .unified_diff()
                 .context_radius(3)
@@ -174,10 +177,12 @@ fn managed_paths_on_disk(root: &Path, expected: &Expected) -> Vec<String> {
             .parents(true)
             .filter_entry(|e| {
                 let name = e.file_name();
-                !(name == ".git" || name == "node_modules" || name == "target")
-                    && !(e.depth() > 0
-                        && e.file_type().is_some_and(|t| t.is_dir())
-                        && e.path().join(MANIFEST_FILE).is_file())
+                let skipped = name == ".git" || name == "node_modules" || name == "target";
+                // A directory with its own platform.yaml is another service.
+                let nested = e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(MANIFEST_FILE).is_file();
+                !skipped && !nested
             })
             .build();
         for entry in walker.flatten() {

@@ -172,7 +172,11 @@ fn compile_rules(
                 exclude_if: rule.exclude_if.clone(),
             });
         }
-        if let Some(expr) = rule.for_each.as_ref().filter(|_| rule.managed || !only_managed) {
+        if let Some(expr) = rule
+            .for_each
+            .as_ref()
+            .filter(|_| rule.managed || !only_managed)
+        {
             let ctx = if rule.managed {
                 &ctxs.managed
             } else {

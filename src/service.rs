@@ -55,12 +55,14 @@ pub fn repository(dir: &Path) -> RepoState {
     };
     match repo.workdir() {
         None => RepoState::Bare {
-            git_dir: repo.path().to_path_buf(),
+            git_dir: normalize(repo.path()),
         },
         Some(w) => {
             let workdir = normalize(w);
             match repo.head() {
-                Err(e) if e.code() == git2::ErrorCode::UnbornBranch => RepoState::Unborn { workdir },
+                Err(e) if e.code() == git2::ErrorCode::UnbornBranch => {
+                    RepoState::Unborn { workdir }
+                }
                 _ => RepoState::Ready { workdir },
             }
         }
@@ -76,8 +78,8 @@ pub fn locate(path: &Path) -> Result<Located> {
             path.display()
         )
     })?;
-    let abs = std::fs::canonicalize(path)
-        .with_context(|| format!("resolving `{}`", path.display()))?;
+    let abs =
+        std::fs::canonicalize(path).with_context(|| format!("resolving `{}`", path.display()))?;
     if meta.is_file() {
         let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
         if abs.file_name().and_then(|n| n.to_str()) != Some(MANIFEST_FILE) {

@@ -33,7 +33,8 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
             located.searched.first().unwrap_or(&located.root).display()
         )));
     };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let m = manifest::parse(&text).map_err(|problems| {
         InputError(format!(
             "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",
@@ -84,7 +85,11 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
 /// could not give back: modified, staged, untracked or ignored; outside a
 /// repository, every existing file.
 pub fn uncommitted(root: &Path, repo: &RepoState, paths: &[&str]) -> Vec<String> {
-    let existing: Vec<&str> = paths.iter().copied().filter(|p| root.join(p).exists()).collect();
+    let existing: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|p| root.join(p).exists())
+        .collect();
     let workdir = match repo {
         RepoState::Ready { workdir } => workdir,
         _ => return existing.iter().map(|p| p.to_string()).collect(),
@@ -120,7 +125,9 @@ pub fn refuse_dirty(located: &Located, changes: &[Change], allow_dirty: bool) ->
     }
     let why = match &located.repo {
         RepoState::Ready { .. } => "they have uncommitted changes",
-        RepoState::Unborn { .. } => "the repository has no commit yet, so git could not give them back",
+        RepoState::Unborn { .. } => {
+            "the repository has no commit yet, so git could not give them back"
+        }
         _ => "the service is not in a git repository, so nothing could give them back",
     };
     bail!(InputError(format!(
@@ -146,7 +153,8 @@ pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -
                 write_atomic(&path, &c.new, c.executable)?;
             }
             ChangeKind::Remove => {
-                std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
                 let mut dir = path.parent();
                 while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
                     if std::fs::remove_dir(d).is_err() {
@@ -167,12 +175,18 @@ pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -
 /// a mix. An existing file keeps its permissions.
 pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.plat-tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(contents).with_context(|| format!("writing {}", tmp.display()))?;
-        f.sync_all().with_context(|| format!("writing {}", tmp.display()))?;
+        let mut f =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        f.write_all(contents)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("writing {}", tmp.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -197,20 +211,28 @@ pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()
 /// Rewrites only the `template.version` scalar of platform.yaml, keeping
 /// every comment and the developer's formatting.
 fn bump_version(path: &Path, old: &str, new: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let line = Positions::of(&text).line("template.version").with_context(|| {
-        format!("{}: `template.version` not found", path.display())
-    })?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let line = Positions::of(&text)
+        .line("template.version")
+        .with_context(|| format!("{}: `template.version` not found", path.display()))?;
     let mut out = String::with_capacity(text.len() + new.len());
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            match l.find("version").map(|k| k + "version".len()).and_then(|k| l[k..].find(old).map(|j| k + j)) {
+            match l
+                .find("version")
+                .map(|k| k + "version".len())
+                .and_then(|k| l[k..].find(old).map(|j| k + j))
+            {
                 Some(at) => {
                     out.push_str(&l[..at]);
                     out.push_str(new);
                     out.push_str(&l[at + old.len()..]);
                 }
-                None => bail!("{}: cannot find `{old}` on line {line} to update it", path.display()),
+                None => bail!(
+                    "{}: cannot find `{old}` on line {line} to update it",
+                    path.display()
+                ),
             }
         } else {
             out.push_str(l);

@@ -20,6 +20,7 @@ import sys
 
 SEV_KEYS = ("severity", "level")
 ID_KEYS = ("check", "id", "rule", "ruleId", "code", "check_id")
+STATUS = {}  # status of every check result seen (pass/fail/skip)
 
 
 def strings(node, out):
@@ -36,10 +37,10 @@ def strings(node, out):
 
 
 def owner_of(node, paths):
-    """The service path named by a direct string field of node, if any."""
+    """The service path named by a string field of node or of an object in node."""
     if not isinstance(node, dict):
         return None
-    for v in node.values():
+    for v in list(node.values()) + [w for v in node.values() if isinstance(v, dict) for w in v.values()]:
         if isinstance(v, str):
             p = paths(v)
             if p:
@@ -52,7 +53,11 @@ def findings(node, paths, ctx=None, out=None):
     if isinstance(node, dict):
         ctx = owner_of(node, paths) or ctx
         sev = next((node[k] for k in SEV_KEYS if isinstance(node.get(k), str)), None)
-        if sev is not None:
+        status = node.get("status")
+        if sev is not None and isinstance(status, str):
+            STATUS[status] = STATUS.get(status, 0) + 1
+        # a check result that passed, was skipped or is suppressed is no finding
+        if sev is not None and (status in (None, "fail") and not node.get("suppressed")):
             cid = next((str(node[k]) for k in ID_KEYS if k in node and isinstance(node[k], (str, int))), "?")
             msg = node.get("message") or node.get("title") or ""
             out.append({"service": ctx, "severity": sev.lower(), "check": cid, "message": str(msg)})
@@ -117,8 +122,10 @@ def main():
           "" if not missing else "; **missing**: " + ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")))
     print("* decoys: %d of %d reported%s" % (len(bad), len(decoys),
           " (**should be 0**): " + ", ".join("%s (%s)" % (p, decoys[p]["kind"]) for p in bad) if bad else " (good)"))
+    STATUS.clear()
     fs = findings(all_doc, paths)
-    print("* findings: %d" % len(fs))
+    print("* findings (failed, not suppressed): %d%s" % (len(fs), "; check results: " + ", ".join(
+        "%d %s" % (v, k) for k, v in sorted(STATUS.items())) if STATUS else ""))
     if fs:
         print()
         print("| check | severity | services with it | git services | example message |")
@@ -143,11 +150,13 @@ def main():
     if len(sys.argv) == 5:
         one = load_json(sys.argv[3])
         rel = norm(os.path.abspath(sys.argv[4]))
+        STATUS.clear()
         fs1 = findings(one, lambda s: rel)
         print()
         print("### What `plat doctor %s` reported" % rel)
         print()
-        print("* findings: %d%s" % (len(fs1), "" if not fs1 else ": " + "; ".join(
+        print("* check results: %s" % ", ".join("%d %s" % (v, k) for k, v in sorted(STATUS.items())))
+        print("* findings (failed, not suppressed): %d%s" % (len(fs1), "" if not fs1 else ": " + "; ".join(
             "%s %s %s" % (f["check"], f["severity"], f["message"].replace("\n", " ")[:120]) for f in fs1)))
     sys.exit(0 if ok else 1)
 

@@ -101,7 +101,10 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
             ui.status(verb, &c.path);
         }
         if let Some((old, new)) = &f.bumped {
-            ui.status("Updated", format!("platform.yaml template.version {old} -> {new}"));
+            ui.status(
+                "Updated",
+                format!("platform.yaml template.version {old} -> {new}"),
+            );
         }
         if f.changes.is_empty() && f.bumped.is_none() {
             ui.note("nothing to fix automatically");
@@ -139,7 +142,5 @@ fn owner_of(located: &crate::service::Located) -> Option<String> {
 /// Styled text on stdout; anstream strips the styles when colours are off.
 fn print(text: &str) -> Result<()> {
     let mut out = anstream::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    super::quiet_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
 }

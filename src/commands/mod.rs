@@ -27,7 +27,16 @@ pub fn dispatch(command: Command, ui: Ui) -> Result<u8> {
 fn print_json(value: &serde_json::Value) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    let result = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
+    quiet_pipe(result)
+}
+
+/// A reader that stopped reading (`plat doctor | head`) is not an error.
+fn quiet_pipe(result: std::io::Result<()>) -> Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }

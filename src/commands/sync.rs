@@ -56,7 +56,7 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
                     out.write_all(c.diff().as_bytes())?;
                 }
                 out.flush()?;
-            } else {
+            } else if !write {
                 let mut out = std::io::stdout().lock();
                 for c in &plan.changes {
                     writeln!(out, "{} {}", verb(c.kind).to_lowercase(), c.path)?;

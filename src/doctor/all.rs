@@ -74,15 +74,20 @@ pub fn find_manifests(root: &Path, jobs: usize) -> Vec<PathBuf> {
 
 /// Checks every service under `dir` with `jobs` threads.
 pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
-    let meta = std::fs::metadata(dir)
-        .with_context(|| format!("cannot read `{}`; pass an existing directory to --all", dir.display()))?;
+    let meta = std::fs::metadata(dir).with_context(|| {
+        format!(
+            "cannot read `{}`; pass an existing directory to --all",
+            dir.display()
+        )
+    })?;
     if !meta.is_dir() {
         bail!(InputError(format!(
             "`{}` is not a directory; --all takes the directory to search for services",
             dir.display()
         )));
     }
-    let root = std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
+    let root =
+        std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     let jobs = jobs.max(1);
     let manifests = find_manifests(&root, jobs);
     let next = AtomicUsize::new(0);

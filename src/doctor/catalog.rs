@@ -105,7 +105,7 @@ pub const CHECKS: &[CheckSpec] = &[
         "run `plat sync`, or make containerPort equal infrastructure.port", false),
     check("PLAT500", "managed-drift", "drift", Error,
         "every managed file equals what plat renders from platform.yaml",
-        "change platform.yaml instead of the managed file, then run `plat sync`", true),
+        "run `plat sync` to re-render it from platform.yaml (change platform.yaml, not the managed file)", true),
     check("PLAT501", "managed-missing", "drift", Error,
         "every managed file exists",
         "run `plat sync` to write it", true),

@@ -21,7 +21,9 @@ pub(super) fn read_text(root: &Path, rel: &str) -> Result<String, String> {
 }
 
 /// Every document of a YAML stream, or the first error and its line.
-pub(super) fn yaml_documents(text: &str) -> Result<Vec<serde_yaml::Value>, (String, Option<usize>)> {
+pub(super) fn yaml_documents(
+    text: &str,
+) -> Result<Vec<serde_yaml::Value>, (String, Option<usize>)> {
     if let Some((line, _)) = crate::yaml::too_deep(text, crate::yaml::MAX_DEPTH) {
         return Err(("the document is nested too deeply".into(), Some(line)));
     }

@@ -81,10 +81,12 @@ pub fn apply(
     allow_dirty: bool,
 ) -> Result<Fixed> {
     let changes = plan(report, owner);
-    let bump = report
-        .template_version
-        .clone()
-        .filter(|_| report.findings.iter().any(|f| f.id == "PLAT600" && f.status == Status::Fail));
+    let bump = report.template_version.clone().filter(|_| {
+        report
+            .findings
+            .iter()
+            .any(|f| f.id == "PLAT600" && f.status == Status::Fail)
+    });
     crate::sync::refuse_dirty(located, &changes, allow_dirty)?;
     crate::sync::apply(&report.root, &changes, bump.as_ref())?;
     Ok(Fixed {
@@ -104,6 +106,9 @@ mod tests {
             with_owner("# owners\n/docs @writers\n", "team-a"),
             "# owners\n* @team-a\n/docs @writers\n"
         );
-        assert_eq!(with_owner("# only comments", "x"), "# only comments\n* @x\n");
+        assert_eq!(
+            with_owner("# only comments", "x"),
+            "# only comments\n* @x\n"
+        );
     }
 }

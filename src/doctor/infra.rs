@@ -31,7 +31,10 @@ pub(super) fn dockerfile(run: &mut Run, root: &Path) {
                 Some(Location::file(DOCKERFILE)),
             );
         }
-        FinalUser::Unset { from_line, nonroot_base: true } => run.pass(
+        FinalUser::Unset {
+            from_line,
+            nonroot_base: true,
+        } => run.pass(
             "PLAT401",
             format!("the final stage (line {from_line}) uses a nonroot base image"),
         ),
@@ -57,8 +60,14 @@ pub(super) fn dockerfile(run: &mut Run, root: &Path) {
 
 enum FinalUser {
     NoFrom,
-    Unset { from_line: usize, nonroot_base: bool },
-    Set { user: String, line: usize },
+    Unset {
+        from_line: usize,
+        nonroot_base: bool,
+    },
+    Set {
+        user: String,
+        line: usize,
+    },
 }
 
 /// The USER in effect at the end of the last stage.
@@ -252,7 +261,10 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         }
     }
     if bad == 0 {
-        run.pass("PLAT403", format!("{} containers have both probes", containers.len()));
+        run.pass(
+            "PLAT403",
+            format!("{} containers have both probes", containers.len()),
+        );
     }
 
     // PLAT404
@@ -278,7 +290,10 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         }
     }
     if bad == 0 {
-        run.pass("PLAT404", format!("{} containers set CPU and memory limits", containers.len()));
+        run.pass(
+            "PLAT404",
+            format!("{} containers set CPU and memory limits", containers.len()),
+        );
     }
 
     // PLAT405: the service's own container (named after it, else the first).
@@ -308,7 +323,11 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             } else {
                 format!(
                     "containerPort {}",
-                    ports.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                    ports
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
             run.fail(
@@ -334,7 +353,9 @@ mod tests {
     fn user(text: &str) -> Option<String> {
         match final_user(text) {
             FinalUser::Set { user, .. } => Some(user),
-            FinalUser::Unset { nonroot_base: true, .. } => Some("nonroot-base".into()),
+            FinalUser::Unset {
+                nonroot_base: true, ..
+            } => Some("nonroot-base".into()),
             _ => None,
         }
     }

@@ -52,9 +52,7 @@ fn read_ci(root: &Path, provider: Provider) -> Result<Ci, (String, Option<Locati
             if let Ok(dir) = std::fs::read_dir(root.join(WORKFLOWS)) {
                 for e in dir.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if (name.ends_with(".yml") || name.ends_with(".yaml"))
-                        && e.path().is_file()
-                    {
+                    if (name.ends_with(".yml") || name.ends_with(".yaml")) && e.path().is_file() {
                         paths.push(format!("{WORKFLOWS}/{name}"));
                     }
                 }
@@ -106,14 +104,13 @@ fn read_ci(root: &Path, provider: Provider) -> Result<Ci, (String, Option<Locati
                             continue;
                         }
                         let manual = job.get("when").and_then(|w| w.as_str()) == Some("manual")
-                            || job
-                                .get("rules")
-                                .and_then(|r| r.as_sequence())
-                                .is_some_and(|rules| {
+                            || job.get("rules").and_then(|r| r.as_sequence()).is_some_and(
+                                |rules| {
                                     rules.iter().any(|r| {
                                         r.get("when").and_then(|w| w.as_str()) == Some("manual")
                                     })
-                                });
+                                },
+                            );
                         ci.jobs.push(Job {
                             file: rel.clone(),
                             id: id.to_string(),
@@ -162,7 +159,10 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         .remediation = Some(
             "add a `pipeline:` section (provider, triggers, stages) and run `plat sync`".into(),
         );
-        run.skip(&["PLAT301", "PLAT302"], "platform.yaml has no pipeline (PLAT300)");
+        run.skip(
+            &["PLAT301", "PLAT302"],
+            "platform.yaml has no pipeline (PLAT300)",
+        );
         return;
     };
     let provider = pipeline.provider;
@@ -170,7 +170,10 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         Ok(ci) => ci,
         Err((msg, loc)) => {
             run.fail("PLAT300", msg, loc);
-            run.skip(&["PLAT301", "PLAT302"], "the CI files do not parse (PLAT300)");
+            run.skip(
+                &["PLAT301", "PLAT302"],
+                "the CI files do not parse (PLAT300)",
+            );
             return;
         }
     };
@@ -197,12 +200,14 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             Provider::Github => ci.jobs.iter().any(|j| {
                 j.id == s
                     || j.id.starts_with(&format!("{s}-"))
-                    || j.name.as_deref().is_some_and(|n| {
-                        n == s || n.starts_with(&format!("{s} "))
-                    })
+                    || j.name
+                        .as_deref()
+                        .is_some_and(|n| n == s || n.starts_with(&format!("{s} ")))
             }),
             Provider::Gitlab => {
-                ci.stages.as_ref().is_some_and(|st| st.iter().any(|x| x == s))
+                ci.stages
+                    .as_ref()
+                    .is_some_and(|st| st.iter().any(|x| x == s))
                     && ci.jobs.iter().any(|j| j.stage.as_deref() == Some(s))
             }
         };
@@ -291,7 +296,10 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
                         "job `{}` deploys to `{}` without `when: manual`, so nobody approves it",
                         j.id, env.name
                     ),
-                    Some(Location::at(&j.file, files::line_of(&text, &format!("{}:", j.id)))),
+                    Some(Location::at(
+                        &j.file,
+                        files::line_of(&text, &format!("{}:", j.id)),
+                    )),
                 )
                 .remediation = Some("run `plat sync`, or add `when: manual` to the job".into());
             }

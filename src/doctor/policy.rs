@@ -6,11 +6,10 @@ use anyhow::{bail, Context as _, Result};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::{catalog, Location, Run, Severity};
+use super::{catalog, Severity};
 use crate::error::InputError;
-use crate::manifest::Positions;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -75,7 +74,7 @@ pub enum Test {
 #[derive(Debug, Clone)]
 pub struct FileGlob {
     pub pattern: String,
-    matcher: Option<globset::GlobMatcher>,
+    pub(super) matcher: Option<globset::GlobMatcher>,
 }
 
 /// One rule of a policy.
@@ -143,7 +142,15 @@ impl Policy {
                             policy.rules.push(rule);
                         }
                     }
-                    Err(msg) => problems.push(format!("{label}: `rules[{i}]`{msg}")),
+                    Err((field, id, msg)) => problems.push(format!(
+                        "{label}: `rules[{i}]{}`{}: {msg}",
+                        field.map(|f| format!(".{f}")).unwrap_or_default(),
+                        if id.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({id})")
+                        }
+                    )),
                 }
             }
             for id in file.disable {
@@ -163,7 +170,9 @@ impl Policy {
                 let hint = crate::suggest::did_you_mean(&id, known.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; `plat doctor --list` shows every check".into());
-                problems.push(format!("{label}: `{field}` names `{id}`, which is not a check{hint}"));
+                problems.push(format!(
+                    "{label}: `{field}` names `{id}`, which is not a check{hint}"
+                ));
             }
         }
         if !problems.is_empty() {
@@ -183,41 +192,57 @@ impl Policy {
 static ID: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(crate::manifest::CHECK_ID_PATTERN).expect("valid"));
 
-/// Checks one rule; the error continues `rules[i]` with what is wrong.
-fn compile(raw: RawRule, source: &str) -> Result<Rule, String> {
-    let at = |field: &str, msg: String| format!(".{field} ({}): {msg}", raw.id);
+/// What is wrong with a rule: the field, the rule's ID and the message.
+type RuleError = (Option<&'static str>, String, String);
+
+/// Checks one rule.
+fn compile(raw: RawRule, source: &str) -> Result<Rule, RuleError> {
+    let at = |field: &'static str, msg: String| (Some(field), raw.id.clone(), msg);
     if !ID.is_match(&raw.id) {
-        return Err(format!(
-            ".id: {:?} is not a check ID: capitals then three digits, like `ACME001`",
-            raw.id
+        return Err((
+            Some("id"),
+            String::new(),
+            format!(
+                "{:?} is not a check ID: capital letters then three digits, like `ACME001`",
+                raw.id
+            ),
         ));
     }
     if raw.id.starts_with("PLAT") {
         return Err(at(
             "id",
-            "IDs starting with PLAT are plat's own; use your organisation's prefix, like `ACME001`".into(),
+            "IDs starting with PLAT are plat's own; use your organisation's prefix, like `ACME001`"
+                .into(),
         ));
     }
     if raw.message.trim().is_empty() {
-        return Err(at("message", "is empty; say what is wrong when the rule fails".into()));
+        return Err(at(
+            "message",
+            "is empty; say what is wrong when the rule fails".into(),
+        ));
     }
-    let need = |field: &str, v: &Option<String>| -> Result<String, String> {
-        v.clone().ok_or_else(|| {
-            at(
-                field,
-                format!("a `{}` rule needs `{field}`", raw.kind),
-            )
-        })
+    let need = |field: &'static str, v: &Option<String>| -> Result<String, RuleError> {
+        v.clone()
+            .ok_or_else(|| at(field, format!("a `{}` rule needs `{field}`", raw.kind)))
     };
     let regex = |p: String| {
         Regex::new(&format!("(?m){p}"))
             .map_err(|e| at("pattern", format!("is not a valid regular expression: {e}")))
     };
-    let file = |p: String| -> Result<FileGlob, String> {
-        if let Err(e) = crate::pathcheck::check_relative(p.trim_start_matches("**/")) {
-            return Err(at("path", format!("{e}")));
+    let file = |p: String| -> Result<FileGlob, RuleError> {
+        let is_glob = p.contains(['*', '?', '[', '{']);
+        if p.starts_with('/') || p.split('/').any(|s| s == ".." || s.is_empty()) {
+            return Err(at(
+                "path",
+                format!("{p:?} must be relative to the service's directory and stay inside it"),
+            ));
         }
-        let matcher = if p.contains(['*', '?', '[', '{']) {
+        if !is_glob {
+            if let Err(e) = crate::pathcheck::check_relative(&p) {
+                return Err(at("path", format!("{e}")));
+            }
+        }
+        let matcher = if is_glob {
             Some(
                 crate::render::glob(&p)
                     .map_err(|e| at("path", format!("is not a valid glob: {e}")))?
@@ -248,7 +273,12 @@ fn compile(raw: RawRule, source: &str) -> Result<Rule, String> {
                 .values
                 .clone()
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| at("values", "a `manifest-one-of` rule needs a non-empty `values` list".into()))?;
+                .ok_or_else(|| {
+                    at(
+                        "values",
+                        "a `manifest-one-of` rule needs a non-empty `values` list".into(),
+                    )
+                })?;
             Test::FieldOneOf(field_path(need("field", &raw.field)?, &at)?, values)
         }
         "manifest-matches" => Test::FieldMatches(
@@ -261,7 +291,10 @@ fn compile(raw: RawRule, source: &str) -> Result<Rule, String> {
                 .unwrap_or_default();
             return Err(at(
                 "kind",
-                format!("`{other}` is not a rule kind; {hint}kinds: {}", KINDS.join(", ")),
+                format!(
+                    "`{other}` is not a rule kind; {hint}kinds: {}",
+                    KINDS.join(", ")
+                ),
             ));
         }
     };
@@ -279,7 +312,10 @@ fn compile(raw: RawRule, source: &str) -> Result<Rule, String> {
     })
 }
 
-fn field_path(p: String, at: &dyn Fn(&str, String) -> String) -> Result<String, String> {
+fn field_path(
+    p: String,
+    at: &dyn Fn(&'static str, String) -> RuleError,
+) -> Result<String, RuleError> {
     if parse_field(&p).is_none() {
         return Err(at(
             "field",
@@ -290,13 +326,13 @@ fn field_path(p: String, at: &dyn Fn(&str, String) -> String) -> Result<String, 
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Seg {
+pub(super) enum Seg {
     Key(String),
     Index(usize),
     Each,
 }
 
-fn parse_field(p: &str) -> Option<Vec<Seg>> {
+pub(super) fn parse_field(p: &str) -> Option<Vec<Seg>> {
     let mut out = Vec::new();
     for part in p.split('.') {
         let (key, mut rest) = match part.find('[') {
@@ -326,14 +362,21 @@ fn parse_field(p: &str) -> Option<Vec<Seg>> {
 
 /// The values at `path`, each with its rendered path; `None` values are
 /// missing fields.
-fn resolve(root: &serde_yaml::Value, path: &[Seg]) -> Vec<(String, Option<serde_yaml::Value>)> {
+pub(super) fn resolve(
+    root: &serde_yaml::Value,
+    path: &[Seg],
+) -> Vec<(String, Option<serde_yaml::Value>)> {
     let mut frontier: Vec<(String, Option<&serde_yaml::Value>)> = vec![(String::new(), Some(root))];
     for seg in path {
         let mut next = Vec::new();
         for (at, v) in frontier {
             match (seg, v) {
                 (Seg::Key(k), Some(v)) => {
-                    let at = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                    let at = if at.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{at}.{k}")
+                    };
                     next.push((at, v.get(k.as_str())));
                 }
                 (Seg::Index(i), Some(v)) => next.push((format!("{at}[{i}]"), v.get(*i))),
@@ -353,171 +396,6 @@ fn resolve(root: &serde_yaml::Value, path: &[Seg]) -> Vec<(String, Option<serde_
         .into_iter()
         .map(|(at, v)| (at, v.filter(|v| !v.is_null()).cloned()))
         .collect()
-}
-
-fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
-    match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Runs every policy rule against the service. Manifest rules are
-/// skipped when the manifest could not be read.
-pub(super) fn evaluate(
-    run: &mut Run,
-    root: &Path,
-    manifest: Option<&serde_yaml::Value>,
-    positions: &Positions,
-) {
-    let rules = run.opts.policy.rules.clone();
-    let mut listing: Option<Vec<String>> = None;
-    for rule in &rules {
-        let id = rule.id.as_str();
-        let msg = |detail: &str| format!("{}: {detail}", rule.message);
-        match &rule.test {
-            Test::FileExists(g) | Test::FileAbsent(g) | Test::FileContains(g, _) | Test::FileNotContains(g, _) => {
-                let matches = matching(root, g, &mut listing);
-                match &rule.test {
-                    Test::FileExists(_) if matches.is_empty() => {
-                        run.fail(id, msg(&format!("no file matches `{}`", g.pattern)), None);
-                    }
-                    Test::FileExists(_) => run.pass(id, format!("{} exists", matches[0])),
-                    Test::FileAbsent(_) if matches.is_empty() => {
-                        run.pass(id, format!("no file matches `{}`", g.pattern))
-                    }
-                    Test::FileAbsent(_) => {
-                        for m in &matches {
-                            run.fail(id, msg(&format!("{m} exists")), Some(Location::file(m)));
-                        }
-                    }
-                    Test::FileContains(_, re) => {
-                        if matches.is_empty() {
-                            run.fail(id, msg(&format!("no file matches `{}`", g.pattern)), None);
-                            continue;
-                        }
-                        let mut failed = false;
-                        for m in &matches {
-                            let text = read_lossy(root, m);
-                            if !re.is_match(&text) {
-                                failed = true;
-                                run.fail(
-                                    id,
-                                    msg(&format!("{m} does not contain /{}/", pattern_of(re))),
-                                    Some(Location::file(m)),
-                                );
-                            }
-                        }
-                        if !failed {
-                            run.pass(id, format!("{} contains /{}/", matches.join(", "), pattern_of(re)));
-                        }
-                    }
-                    Test::FileNotContains(_, re) => {
-                        let mut failed = false;
-                        for m in &matches {
-                            let text = read_lossy(root, m);
-                            if let Some(found) = re.find(&text) {
-                                failed = true;
-                                let line = text[..found.start()].matches('\n').count() + 1;
-                                run.fail(
-                                    id,
-                                    msg(&format!("{m} contains /{}/", pattern_of(re))),
-                                    Some(Location::at(m, Some(line))),
-                                );
-                            }
-                        }
-                        if !failed {
-                            run.pass(id, format!("no file matching `{}` contains /{}/", g.pattern, pattern_of(re)));
-                        }
-                    }
-                    _ => unreachable!("file rules only"),
-                }
-            }
-            Test::FieldRequired(p) | Test::FieldOneOf(p, _) | Test::FieldMatches(p, _) => {
-                let Some(doc) = manifest else {
-                    run.skip(&[id], "platform.yaml could not be read");
-                    continue;
-                };
-                let segs = parse_field(p).unwrap_or_default();
-                let mut failed = false;
-                for (at, value) in resolve(doc, &segs) {
-                    let loc = Some(Location::at(crate::scaffold::MANIFEST_FILE, positions.line(if at.is_empty() { p } else { &at })));
-                    let shown = if at.is_empty() { p.clone() } else { at.clone() };
-                    let problem = match (&rule.test, &value) {
-                        (_, None) => Some(format!("`{shown}` is not set")),
-                        (Test::FieldRequired(_), Some(serde_yaml::Value::String(s))) if s.trim().is_empty() => {
-                            Some(format!("`{shown}` is empty"))
-                        }
-                        (Test::FieldOneOf(_, allowed), Some(v)) if !allowed.contains(v) => Some(format!(
-                            "`{shown}` is {}, not one of {}",
-                            show(v),
-                            allowed.iter().map(show).collect::<Vec<_>>().join(", ")
-                        )),
-                        (Test::FieldMatches(_, re), Some(v)) => match scalar_text(v) {
-                            Some(t) if re.is_match(&t) => None,
-                            Some(t) => Some(format!("`{shown}` is {t:?}, which does not match /{}/", pattern_of(re))),
-                            None => Some(format!("`{shown}` is not a single value")),
-                        },
-                        _ => None,
-                    };
-                    if let Some(problem) = problem {
-                        failed = true;
-                        run.fail(id, msg(&problem), loc);
-                    }
-                }
-                if !failed {
-                    run.pass(id, format!("`{p}` is as the policy requires"));
-                }
-            }
-        }
-    }
-}
-
-fn show(v: &serde_yaml::Value) -> String {
-    scalar_text(v)
-        .map(|t| format!("`{t}`"))
-        .unwrap_or_else(|| serde_json::to_string(v).unwrap_or_default())
-}
-
-fn pattern_of(re: &Regex) -> &str {
-    re.as_str().strip_prefix("(?m)").unwrap_or(re.as_str())
-}
-
-fn read_lossy(root: &Path, rel: &str) -> String {
-    std::fs::read(root.join(rel))
-        .map(|b| String::from_utf8_lossy(&b[..b.len().min(4 * 1024 * 1024)]).into_owned())
-        .unwrap_or_default()
-}
-
-/// Files under `root` matching `g`, in path order. Globs walk the service
-/// once per run (skipping .git, node_modules, target and ignored files).
-fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec<String> {
-    let Some(m) = &g.matcher else {
-        return if root.join(&g.pattern).is_file() {
-            vec![g.pattern.clone()]
-        } else {
-            Vec::new()
-        };
-    };
-    let all = listing.get_or_insert_with(|| {
-        let mut out: Vec<String> = ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .require_git(false)
-            .filter_entry(|e| {
-                let n = e.file_name();
-                n != ".git" && n != "node_modules" && n != "target"
-            })
-            .build()
-            .flatten()
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-            .map(|e| crate::service::relative(e.path(), root))
-            .collect();
-        out.sort();
-        out
-    });
-    all.iter().filter(|p| m.is_match(p.as_str())).cloned().collect()
 }
 
 #[cfg(test)]

@@ -111,14 +111,26 @@ pub struct Human {
 pub fn human(r: &ServiceReport, o: Human) -> String {
     let mut out = String::new();
     let title = r.name.as_deref().unwrap_or("(no manifest)");
-    let _ = writeln!(out, "{BOLD}plat doctor{BOLD:#} {title} {DIM}{}{DIM:#}", r.root.display());
+    let _ = writeln!(
+        out,
+        "{BOLD}plat doctor{BOLD:#} {title} {DIM}{}{DIM:#}",
+        r.root.display()
+    );
     let mut category = "";
-    for f in &r.findings {
+    let findings = &r.findings;
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        i += 1;
         if o.quiet && !f.counts() {
             continue;
         }
         if f.category != category {
-            category = if f.category.is_empty() { "other" } else { &f.category };
+            category = if f.category.is_empty() {
+                "other"
+            } else {
+                &f.category
+            };
             let _ = writeln!(out, "\n{BOLD}{category}{BOLD:#}");
         }
         let (mark, style) = match f.status {
@@ -133,12 +145,26 @@ pub fn human(r: &ServiceReport, o: Human) -> String {
         } else {
             String::new()
         };
+        let mut ids = f.id.clone();
+        if f.status == Status::Skip && !o.verbose {
+            // Checks skipped for the same reason share a line.
+            while let Some(next) = findings.get(i).filter(|n| {
+                n.status == Status::Skip && n.message == f.message && n.category == f.category
+            }) {
+                ids.push(' ');
+                ids.push_str(&next.id);
+                i += 1;
+            }
+        }
         let body = if f.status == Status::Skip {
             format!("{DIM}{}{DIM:#}", f.message)
         } else {
             f.message.clone()
         };
-        let _ = writeln!(out, "  {style}{mark}{style:#} {DIM}{}{DIM:#}{sev} {body}", f.id);
+        let _ = writeln!(
+            out,
+            "  {style}{mark}{style:#} {DIM}{ids}{DIM:#}{sev} {body}"
+        );
         if f.status != Status::Fail {
             continue;
         }
@@ -192,9 +218,16 @@ pub fn score_line(s: &Summary, strict: bool) -> String {
     };
     let mut failed = format!("{} failed", s.failed);
     let mut parts = Vec::new();
-    for (n, word) in [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "info")] {
+    for (n, word) in [
+        (s.errors, "error"),
+        (s.warnings, "warning"),
+        (s.infos, "info"),
+    ] {
         if n > 0 {
-            parts.push(format!("{n} {word}{}", if n == 1 || word == "info" { "" } else { "s" }));
+            parts.push(format!(
+                "{n} {word}{}",
+                if n == 1 || word == "info" { "" } else { "s" }
+            ));
         }
     }
     if !parts.is_empty() {
@@ -259,7 +292,9 @@ pub fn human_all(a: &AllReport, o: Human) -> String {
                     f.id,
                     f.severity.as_str(),
                     f.message,
-                    location_text(f).map(|l| format!(" ({l})")).unwrap_or_default()
+                    location_text(f)
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default()
                 );
             }
         }
@@ -285,7 +320,13 @@ pub fn markdown(r: &ServiceReport, strict: bool) -> String {
     let mut out = String::new();
     let s = r.summary();
     let name = r.name.as_deref().unwrap_or("(no manifest)");
-    let verdict = if s.fails(strict) { "❌" } else if s.failed > 0 { "⚠️" } else { "✅" };
+    let verdict = if s.fails(strict) {
+        "❌"
+    } else if s.failed > 0 {
+        "⚠️"
+    } else {
+        "✅"
+    };
     let _ = writeln!(out, "## {verdict} plat doctor: `{name}`\n");
     let _ = writeln!(out, "{}\n", strip_styles(&score_line(&s, strict)));
     markdown_findings(&mut out, &r.findings, "");
@@ -321,15 +362,27 @@ fn markdown_findings(out: &mut String, findings: &[Finding], prefix: &str) {
     }
     let diffs: Vec<&&Finding> = failing.iter().filter(|f| f.diff.is_some()).collect();
     if !diffs.is_empty() {
-        let _ = writeln!(out, "<details><summary>Drift: {} file(s) differ from platform.yaml</summary>\n", diffs.len());
+        let _ = writeln!(
+            out,
+            "<details><summary>Drift: {} file(s) differ from platform.yaml</summary>\n",
+            diffs.len()
+        );
         for f in diffs {
-            let _ = writeln!(out, "```diff\n{}```\n", f.diff.as_deref().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "```diff\n{}```\n",
+                f.diff.as_deref().unwrap_or_default()
+            );
         }
         let _ = writeln!(out, "</details>\n");
     }
     let others: Vec<&Finding> = findings.iter().filter(|f| !f.counts()).collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "<details><summary>{} other checks (passed, skipped, suppressed)</summary>\n", others.len());
+        let _ = writeln!(
+            out,
+            "<details><summary>{} other checks (passed, skipped, suppressed)</summary>\n",
+            others.len()
+        );
         for f in others {
             let mark = match (f.status, &f.suppressed) {
                 (Status::Pass, _) => "✅",
@@ -378,7 +431,11 @@ pub fn markdown_all(a: &AllReport, strict: bool) -> String {
         let _ = writeln!(out, "\n### `{}`\n", r.name.as_deref().unwrap_or("?"));
         let prefix = format!("{}/", crate::service::relative(&r.root, &a.root));
         let failing: Vec<Finding> = r.findings.iter().filter(|f| f.counts()).cloned().collect();
-        markdown_findings(&mut out, &failing, if prefix == "./" { "" } else { &prefix });
+        markdown_findings(
+            &mut out,
+            &failing,
+            if prefix == "./" { "" } else { &prefix },
+        );
     }
     out
 }

@@ -14,11 +14,7 @@ pub(super) fn git(run: &mut Run, located: &Located) {
                 "PLAT200",
                 format!(
                     "`{}` is not in a git repository",
-                    located
-                        .searched
-                        .first()
-                        .unwrap_or(&located.root)
-                        .display()
+                    located.searched.first().unwrap_or(&located.root).display()
                 ),
                 None,
             );
@@ -84,53 +80,6 @@ pub(super) fn files(run: &mut Run, root: &Path) {
     }
 }
 
-const PLACEHOLDERS: &[&str] = &[
-    "todo",
-    "tbd",
-    "fixme",
-    "changeme",
-    "change-me",
-    "owner",
-    "team",
-    "team-name",
-    "my-team",
-    "your-team",
-    "example",
-    "example-team",
-    "unknown",
-    "none",
-    "nobody",
-    "default",
-    "placeholder",
-    "xxx",
-];
-
-/// Whether an owner is a placeholder rather than a team.
-pub(super) fn is_placeholder(owner: &str) -> bool {
-    let o = owner.trim().trim_start_matches('@').to_ascii_lowercase();
-    let last = o.rsplit('/').next().unwrap_or(&o);
-    o.is_empty()
-        || o.contains(['<', '>', '{', '}'])
-        || PLACEHOLDERS.contains(&last)
-        || last.starts_with("todo")
-        || last.starts_with("changeme")
-        || last.chars().all(|c| c == 'x' || c == '-')
-}
-
-/// PLAT104.
-pub(super) fn owner(run: &mut Run, doc: &ManifestDoc) {
-    let owner = &doc.manifest.metadata.owner;
-    if is_placeholder(owner) {
-        run.fail(
-            "PLAT104",
-            format!("metadata.owner `{owner}` is a placeholder, not a team"),
-            doc.at("metadata.owner"),
-        );
-    } else {
-        run.pass("PLAT104", format!("owned by {owner}"));
-    }
-}
-
 /// Where GitHub and GitLab look for CODEOWNERS, in their order.
 pub(super) const CODEOWNERS_PATHS: &[&str] = &[
     ".github/CODEOWNERS",
@@ -166,7 +115,10 @@ pub(super) fn codeowners(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             "PLAT204",
             format!("no CODEOWNERS file; reviews are not routed to @{owner}"),
             None,
-        );
+        )
+        .remediation = Some(format!(
+            "add a CODEOWNERS file with `* @{owner}` (`plat doctor --fix` does it)"
+        ));
         return;
     };
     match files::read_text(root, path) {
@@ -178,7 +130,10 @@ pub(super) fn codeowners(run: &mut Run, root: &Path, doc: &ManifestDoc) {
                 "PLAT204",
                 format!("{path} does not name @{owner}, the owner in platform.yaml"),
                 Some(Location::file(path)),
-            );
+            )
+            .remediation = Some(format!(
+                "add `* @{owner}` to {path} (`plat doctor --fix` does it)"
+            ));
         }
         Err(e) => {
             run.fail("PLAT204", e, Some(Location::file(path)));

@@ -18,7 +18,10 @@ fn level(s: Severity) -> &'static str {
 
 /// The SARIF log of one or more services; `base` is what result paths are
 /// relative to (the repository root, or the `--all` directory).
-pub fn sarif(reports: &[&ServiceReport], base_of: &dyn Fn(&ServiceReport) -> Option<std::path::PathBuf>) -> Value {
+pub fn sarif(
+    reports: &[&ServiceReport],
+    base_of: &dyn Fn(&ServiceReport) -> Option<std::path::PathBuf>,
+) -> Value {
     let mut rules: BTreeMap<String, (usize, Value)> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut results = Vec::new();
@@ -52,7 +55,9 @@ pub fn sarif(reports: &[&ServiceReport], base_of: &dyn Fn(&ServiceReport) -> Opt
 
 fn rule(f: &Finding) -> Value {
     let spec = catalog::find(&f.id);
-    let summary = spec.map(|c| c.summary.to_string()).unwrap_or_else(|| f.name.clone());
+    let summary = spec
+        .map(|c| c.summary.to_string())
+        .unwrap_or_else(|| f.name.clone());
     let help = spec
         .map(|c| c.remediation.to_string())
         .or_else(|| f.remediation.clone())

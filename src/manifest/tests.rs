@@ -513,7 +513,7 @@ fn from_value_reports_problems_without_positions() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].path, "pipeline.extra");
     assert_eq!(found[0].line, None);
-    assert_eq!(found[0].to_string(), "pipeline.extra: unknown field `extra`; expected one of `provider`, `requiredChecks`, `stages`, `triggers`");
+    assert_eq!(found[0].to_string(), "pipeline.extra: unknown field `extra`; expected one of `provider`, `triggers`, `stages`, `requiredChecks`");
 }
 
 #[test]

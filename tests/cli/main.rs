@@ -4,6 +4,7 @@
 mod support;
 
 mod answers;
+mod doctor;
 mod git;
 mod golden;
 mod interrupt;
@@ -12,4 +13,5 @@ mod new;
 mod prompt;
 mod rules;
 mod safety;
+mod sync;
 mod templates;

@@ -1,0 +1,277 @@
+//! `plat sync` and `plat doctor --fix`: round trips from a generated
+//! service, and the files they must never touch.
+
+use std::fs;
+
+use crate::doctor::{commit_all, doctor, doctor_json, failed_ids, service, status};
+use crate::support::{run, Run, Scratch};
+
+fn sync(s: &Scratch, args: &[&str]) -> Run {
+    let mut cmd = s.plat();
+    cmd.arg("sync").args(args);
+    run(&mut cmd)
+}
+
+fn edit(s: &Scratch, rel: &str, from: &str, to: &str) {
+    let text = s.read(rel);
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    fs::write(s.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(&s, "api/platform.yaml", "\n  port: 8080", "\n  port: 9090");
+    commit_all(&s.join("api"));
+    let (code, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(status(&doc, "PLAT500"), "fail");
+    assert_eq!(status(&doc, "PLAT405"), "fail");
+
+    let before = s.read("api/deploy/k8s/dev/deployment.yaml");
+    let r = sync(&s, &["api", "--check"]);
+    r.code(1)
+        .stdout_has("would update deploy/k8s/dev/deployment.yaml")
+        .stderr_has("out of step");
+    let r = sync(&s, &["api", "--dry-run"]);
+    r.code(0)
+        .stdout_has("--- a/deploy/k8s/dev/deployment.yaml")
+        .stdout_has("+              containerPort: 9090");
+    assert_eq!(
+        s.read("api/deploy/k8s/dev/deployment.yaml"),
+        before,
+        "nothing written"
+    );
+
+    let r = sync(&s, &["api"]);
+    r.code(0)
+        .stderr_has("Updated deploy/k8s/dev/deployment.yaml");
+    assert!(s
+        .read("api/deploy/k8s/dev/deployment.yaml")
+        .contains("containerPort: 9090"));
+    // Scaffolded files are the developer's: untouched.
+    assert!(s.read("api/src/config.rs").contains("8080"));
+    let (code, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(code, 0, "{:?}", failed_ids(&doc));
+    sync(&s, &["api", "--check"]).code(0).stderr_has("In step");
+
+    let r = sync(&s, &["api", "--check", "--format", "json"]);
+    let doc = r.json();
+    assert_eq!(doc["inSync"], true);
+    assert_eq!(doc["changes"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn sync_adds_and_removes_environments_and_keeps_modes() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(&s, "api/platform.yaml", "  - name: staging\n", "");
+    commit_all(&s.join("api"));
+    let r = sync(&s, &["api", "--format", "json"]);
+    r.code(0);
+    let doc = r.json();
+    let removed: Vec<&str> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] == "remove")
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        removed.contains(&"deploy/k8s/staging/deployment.yaml"),
+        "{removed:?}"
+    );
+    assert!(
+        removed.contains(&"infra/environments/staging.tfvars"),
+        "{removed:?}"
+    );
+    assert!(
+        !s.join("api/deploy/k8s/staging").exists(),
+        "emptied directory removed"
+    );
+    assert!(s.join("api/deploy/k8s/prod/deployment.yaml").exists());
+    let (code, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(code, 0, "{:?}", failed_ids(&doc));
+
+    // Add it back: created again.
+    edit(
+        &s,
+        "api/platform.yaml",
+        "  - name: prod\n",
+        "  - name: staging\n  - name: prod\n",
+    );
+    commit_all(&s.join("api"));
+    sync(&s, &["api"])
+        .code(0)
+        .stderr_has("Created deploy/k8s/staging/deployment.yaml");
+    doctor(&s, &["api"]).code(0);
+}
+
+#[test]
+fn sync_refuses_to_overwrite_uncommitted_changes() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(
+        &s,
+        "api/deploy/k8s/prod/service.yaml",
+        "port: 80",
+        "port: 81",
+    );
+    let r = sync(&s, &["api"]);
+    r.code(2)
+        .stderr_has("refusing to overwrite 1 file: they have uncommitted changes")
+        .stderr_has("deploy/k8s/prod/service.yaml")
+        .stderr_has("--allow-dirty");
+    assert!(s
+        .read("api/deploy/k8s/prod/service.yaml")
+        .contains("port: 81"));
+    sync(&s, &["api", "--allow-dirty"]).code(0);
+    assert!(!s
+        .read("api/deploy/k8s/prod/service.yaml")
+        .contains("port: 81"));
+
+    // Outside git nothing could give a file back: the same refusal.
+    run(s
+        .plat()
+        .args(["new", "service", "loose", "--no-input", "--no-git"]))
+    .code(0);
+    edit(&s, "loose/CODEOWNERS", "@team-loose", "@someone");
+    sync(&s, &["loose"])
+        .code(2)
+        .stderr_has("not in a git repository");
+}
+
+#[test]
+fn sync_upgrades_the_recorded_template_version_in_place() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(
+        &s,
+        "api/platform.yaml",
+        "  version: 0.2.0",
+        "  version: 0.1.0 # pinned by hand",
+    );
+    // What an older template rendered differently.
+    edit(
+        &s,
+        "api/catalog-info.yaml",
+        "service@0.2.0",
+        "service@0.1.0",
+    );
+    commit_all(&s.join("api"));
+    let r = sync(&s, &["api"]);
+    r.code(0)
+        .stderr_has("template.version 0.1.0 -> 0.2.0")
+        .stderr_has("Updated catalog-info.yaml");
+    assert!(s
+        .read("api/platform.yaml")
+        .contains("  version: 0.2.0 # pinned by hand"));
+    assert!(s
+        .read("api/platform.yaml")
+        .starts_with("# Platform manifest of api."));
+    doctor(&s, &["api", "--strict"]).code(0);
+}
+
+#[test]
+fn sync_errors_name_the_problem() {
+    let s = Scratch::new();
+    sync(&s, &[]).code(2).stderr_has("no platform.yaml");
+    service(&s, "api", &[]);
+    edit(&s, "api/platform.yaml", "\n  port: 8080", "\n  port: -1");
+    sync(&s, &["api"])
+        .code(2)
+        .stderr_has("platform.yaml is not valid")
+        .stderr_has("infrastructure.port");
+    edit(&s, "api/platform.yaml", "\n  port: -1", "\n  port: 8080");
+    edit(
+        &s,
+        "api/platform.yaml",
+        "source: builtin:service",
+        "source: ./gone",
+    );
+    sync(&s, &["api"]).code(2).stderr_has("--template");
+    sync(&s, &["api", "--template", "service"]).code(0);
+    sync(&s, &["api", "--check", "--dry-run"]).code(2);
+}
+
+#[test]
+fn doctor_fix_repairs_what_is_mechanical_and_nothing_else() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    // Drift, a missing managed file, a missing owner entry in a
+    // developer-owned CODEOWNERS, and a scaffolded problem fix cannot touch.
+    edit(
+        &s,
+        "api/deploy/k8s/prod/service.yaml",
+        "port: 80",
+        "port: 81",
+    );
+    fs::remove_file(s.join("api/infra/main.tf")).unwrap();
+    edit(&s, "api/Dockerfile", "USER 10001:10001", "USER root");
+    commit_all(&s.join("api"));
+    let dockerfile = s.read("api/Dockerfile");
+
+    let r = doctor(&s, &["api", "--fix", "--format", "json"]);
+    r.code(1);
+    let doc = r.json();
+    crate::doctor::assert_valid(&crate::doctor::report_schema(), &doc);
+    let fixed: Vec<&str> = doc["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixed, ["deploy/k8s/prod/service.yaml", "infra/main.tf"]);
+    assert_eq!(failed_ids(&doc), ["PLAT401"], "only the Dockerfile is left");
+    assert_eq!(
+        s.read("api/Dockerfile"),
+        dockerfile,
+        "scaffolded files untouched"
+    );
+
+    // A CODEOWNERS the template does not manage gets the owner entry first.
+    let s = Scratch::new();
+    service(&s, "own", &[]);
+    let managed = s.read("own/CODEOWNERS");
+    fs::write(
+        s.join("own/.github/CODEOWNERS"),
+        "# ours\n/docs/ @writers\n",
+    )
+    .unwrap();
+    fs::write(s.join("own/CODEOWNERS"), managed).unwrap();
+    fs::remove_file(s.join("own/CODEOWNERS")).unwrap();
+    commit_all(&s.join("own"));
+    let (_, doc) = doctor_json(&s, "own", &[]);
+    assert_eq!(status(&doc, "PLAT204"), "fail");
+    let r = doctor(&s, &["own", "--fix"]);
+    r.stderr_has("Updated .github/CODEOWNERS")
+        .stderr_has("Created CODEOWNERS");
+    assert_eq!(
+        s.read("own/.github/CODEOWNERS"),
+        "# ours\n* @team-own\n/docs/ @writers\n"
+    );
+    r.code(0);
+}
+
+#[test]
+fn doctor_fix_refuses_dirty_files_unless_allowed() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(
+        &s,
+        "api/deploy/k8s/prod/service.yaml",
+        "port: 80",
+        "port: 81",
+    );
+    let r = doctor(&s, &["api", "--fix"]);
+    r.code(2)
+        .stderr_has("refusing to overwrite")
+        .stderr_has("deploy/k8s/prod/service.yaml");
+    assert!(s
+        .read("api/deploy/k8s/prod/service.yaml")
+        .contains("port: 81"));
+    let r = doctor(&s, &["api", "--fix", "--allow-dirty"]);
+    r.code(0).stderr_has("Updated deploy/k8s/prod/service.yaml");
+    assert!(r.stdout.contains("score 100%"), "{}", r.stdout);
+}
