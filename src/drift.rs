@@ -7,7 +7,7 @@ use globset::GlobSet;
 use std::path::Path;
 
 use crate::manifest::Manifest;
-use crate::render::{self, PlannedFile, Renderer, MANAGED_MARKER};
+use crate::render::{Compiled, PlannedFile, Renderer, MANAGED_MARKER};
 use crate::scaffold::{self, MANIFEST_FILE};
 use crate::source::Template;
 
@@ -21,15 +21,20 @@ pub struct Expected {
     tops: Option<Vec<String>>,
 }
 
-/// Renders the managed files of `template` from `manifest` alone.
-pub fn expected(template: &Template, manifest: &Manifest) -> Result<Expected> {
+/// Renders the managed files of `template` from `manifest` alone, with
+/// the template's files pre-parsed by `render::compile_managed` if given.
+pub fn expected(
+    template: &Template,
+    manifest: &Manifest,
+    compiled: Option<&Compiled>,
+) -> Result<Expected> {
     // Rendered as platform.yaml will be after a sync: on this template.
     let mut manifest = manifest.clone();
     if let Some(t) = manifest.template.as_mut() {
         t.version = template.definition.version.clone();
     }
     let ctxs = scaffold::contexts(template, &manifest, &tera::Context::new());
-    let renderer = Renderer::managed(template, ctxs)?;
+    let renderer = Renderer::managed(template, ctxs, compiled)?;
     let plan = renderer.plan(template)?;
     let mut tops = Some(Vec::new());
     for rule in template.definition.rules.iter().filter(|r| r.managed) {
@@ -47,7 +52,7 @@ pub fn expected(template: &Template, manifest: &Manifest) -> Result<Expected> {
     }
     Ok(Expected {
         files: plan.files,
-        globs: render::managed_globs(template)?,
+        globs: renderer.managed_globs().clone(),
         tops,
     })
 }
@@ -152,48 +157,53 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
 }
 
 /// Files under `root` matching the managed globs, skipping `.git`,
-/// `node_modules`, `target`, ignored files and nested services.
+/// `node_modules`, `target` and nested services. Only the top-level
+/// entries the globs name are walked, when they name any.
 fn managed_paths_on_disk(root: &Path, expected: &Expected) -> Vec<String> {
-    let starts: Vec<std::path::PathBuf> = match &expected.tops {
-        Some(tops) => tops
-            .iter()
-            .map(|t| root.join(t))
-            .filter(|p| p.exists())
-            .collect(),
-        None => vec![root.to_path_buf()],
-    };
     let mut out = Vec::new();
-    for start in starts {
-        if start.is_file() {
-            let rel = crate::service::relative(&start, root);
-            if expected.globs.is_match(&rel) {
-                out.push(rel);
-            }
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(&start)
-            .hidden(false)
-            .require_git(false)
-            .parents(true)
-            .filter_entry(|e| {
-                let name = e.file_name();
-                let skipped = name == ".git" || name == "node_modules" || name == "target";
-                // A directory with its own platform.yaml is another service.
-                let nested = e.depth() > 0
-                    && e.file_type().is_some_and(|t| t.is_dir())
-                    && e.path().join(MANIFEST_FILE).is_file();
-                !skipped && !nested
-            })
-            .build();
-        for entry in walker.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let rel = crate::service::relative(entry.path(), root);
-            if expected.globs.is_match(&rel) {
-                out.push(rel);
+    match &expected.tops {
+        Some(tops) => {
+            for t in tops {
+                walk(root, t, &expected.globs, &mut out);
             }
         }
+        None => walk(root, "", &expected.globs, &mut out),
     }
     out
+}
+
+fn walk(root: &Path, rel: &str, globs: &GlobSet, out: &mut Vec<String>) {
+    let path = if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    };
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return;
+    };
+    if meta.is_file() {
+        if globs.is_match(rel) {
+            out.push(rel.to_string());
+        }
+        return;
+    }
+    if !meta.is_dir() || (!rel.is_empty() && path.join(MANIFEST_FILE).is_file()) {
+        return; // a symlink, or another service
+    }
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if matches!(name, ".git" | "node_modules" | "target") {
+            continue;
+        }
+        let child = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        walk(root, &child, globs, out);
+    }
 }

@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use std::sync::Arc;
 use tera::{Context, Tera};
 
 use crate::engine::{self, MAX_OUTPUT_BYTES};
@@ -120,7 +121,7 @@ pub struct Contexts {
 }
 
 struct Loop {
-    globs: GlobSet,
+    rule: usize,
     bind: String,
     items: Vec<serde_json::Value>,
 }
@@ -129,45 +130,64 @@ struct Loop {
 /// copied by `for_each` sees its item, so conditions may use it.
 struct Condition {
     rule: usize,
-    globs: GlobSet,
     include_if: Option<String>,
     exclude_if: Option<String>,
 }
 
-struct CompiledRules {
-    conditions: Vec<Condition>,
+/// The globs of a template's rules, which depend on the template alone.
+pub struct RuleGlobs {
+    per_rule: Vec<GlobSet>,
     raw: GlobSet,
-    managed: GlobSet,
+    /// Which paths the template's rules say plat manages.
+    pub managed: GlobSet,
+}
+
+impl RuleGlobs {
+    pub fn of(template: &Template) -> Result<RuleGlobs> {
+        let mut per_rule = Vec::with_capacity(template.definition.rules.len());
+        let mut raw = GlobSetBuilder::new();
+        let mut managed = GlobSetBuilder::new();
+        for (i, rule) in template.definition.rules.iter().enumerate() {
+            let mut globs = GlobSetBuilder::new();
+            for p in &rule.paths {
+                let glob = glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
+                if rule.raw {
+                    raw.add(glob.clone());
+                }
+                if rule.managed {
+                    managed.add(glob.clone());
+                }
+                globs.add(glob);
+            }
+            per_rule.push(globs.build()?);
+        }
+        Ok(RuleGlobs {
+            per_rule,
+            raw: raw.build()?,
+            managed: managed.build()?,
+        })
+    }
+}
+
+struct CompiledRules {
+    globs: Arc<RuleGlobs>,
+    conditions: Vec<Condition>,
     loops: Vec<Loop>,
 }
 
 fn compile_rules(
     template: &Template,
+    globs: Arc<RuleGlobs>,
     tera: &Tera,
     ctxs: &Contexts,
     only_managed: bool,
 ) -> Result<CompiledRules> {
     let mut conditions = Vec::new();
-    let mut raw = GlobSetBuilder::new();
-    let mut managed = GlobSetBuilder::new();
     let mut loops = Vec::new();
     for (i, rule) in template.definition.rules.iter().enumerate() {
-        let mut globs = GlobSetBuilder::new();
-        for p in &rule.paths {
-            let glob = glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
-            if rule.raw {
-                raw.add(glob.clone());
-            }
-            if rule.managed {
-                managed.add(glob.clone());
-            }
-            globs.add(glob);
-        }
-        let globs = globs.build()?;
         if rule.include_if.is_some() || rule.exclude_if.is_some() {
             conditions.push(Condition {
                 rule: i,
-                globs: globs.clone(),
                 include_if: rule.include_if.clone(),
                 exclude_if: rule.exclude_if.clone(),
             });
@@ -192,16 +212,15 @@ fn compile_rules(
                 ))),
             };
             loops.push(Loop {
-                globs,
+                rule: i,
                 bind: rule.bind.clone().unwrap_or_else(|| "item".to_string()),
                 items,
             });
         }
     }
     Ok(CompiledRules {
+        globs,
         conditions,
-        raw: raw.build()?,
-        managed: managed.build()?,
         loops,
     })
 }
@@ -219,7 +238,11 @@ impl CompiledRules {
         managed: bool,
     ) -> Result<bool> {
         let mut cache = cache;
-        for c in self.conditions.iter().filter(|c| c.globs.is_match(path)) {
+        for c in self
+            .conditions
+            .iter()
+            .filter(|c| self.globs.per_rule[c.rule].is_match(path))
+        {
             if let Some(known) = cache.as_ref().and_then(|m| m.get(&(c.rule, managed))) {
                 if !known {
                     return Ok(false);
@@ -246,20 +269,6 @@ impl CompiledRules {
         }
         Ok(true)
     }
-}
-
-/// The globs of the rules that say `managed: true`: which paths in a
-/// project belong to plat rather than to the developer.
-pub fn managed_globs(template: &Template) -> Result<GlobSet> {
-    let mut set = GlobSetBuilder::new();
-    for (i, rule) in template.definition.rules.iter().enumerate() {
-        if rule.managed {
-            for p in &rule.paths {
-                set.add(glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?);
-            }
-        }
-    }
-    Ok(set.build()?)
 }
 
 /// A rule's glob: `*` stays within a path segment, `**` crosses them.
@@ -294,51 +303,70 @@ pub struct Output {
 
 /// A template with its contexts, and every output decided.
 pub struct Renderer {
-    tera: Tera,
+    tera: Arc<Tera>,
     ctxs: Contexts,
     pub outputs: Vec<Output>,
+    globs: Arc<RuleGlobs>,
 }
 
 impl Renderer {
     /// Applies the rules and renders and checks every path. Fails before
     /// anything is written if a path is unsafe or two outputs clash.
     pub fn new(template: &Template, ctxs: Contexts) -> Result<Renderer> {
-        Renderer::build(template, ctxs, false)
+        Renderer::build(template, ctxs, false, None)
     }
 
     /// Only the managed files, which need nothing but `ctxs.managed`: what
     /// `plat doctor` and `plat sync` compare with the files on disk.
-    pub fn managed(template: &Template, ctxs: Contexts) -> Result<Renderer> {
-        Renderer::build(template, ctxs, true)
+    /// `compiled` (from [`compile_managed`]) saves parsing them again for
+    /// every service.
+    pub fn managed(
+        template: &Template,
+        ctxs: Contexts,
+        compiled: Option<&Compiled>,
+    ) -> Result<Renderer> {
+        Renderer::build(template, ctxs, true, compiled)
     }
 
-    fn build(template: &Template, ctxs: Contexts, only_managed: bool) -> Result<Renderer> {
-        let mut tera = engine::new_tera();
-        tera.add_raw_templates(
-            template
-                .partials
-                .iter()
-                .map(|(n, c)| (n.as_str(), c.as_str())),
-        )
-        .map_err(|e| anyhow!("template partials: {}", engine::describe(&e)))?;
-        let rules = compile_rules(template, &tera, &ctxs, only_managed)?;
+    /// Which paths the template's rules say plat manages.
+    pub fn managed_globs(&self) -> &GlobSet {
+        &self.globs.managed
+    }
+
+    fn build(
+        template: &Template,
+        ctxs: Contexts,
+        only_managed: bool,
+        compiled: Option<&Compiled>,
+    ) -> Result<Renderer> {
+        let (tera, globs) = match compiled {
+            Some(c) => (c.tera.clone(), c.globs.clone()),
+            None => (
+                Arc::new(with_partials(template)?),
+                Arc::new(RuleGlobs::of(template)?),
+            ),
+        };
+        let rules = compile_rules(template, globs, &tera, &ctxs, only_managed)?;
         let mut outputs = Vec::with_capacity(template.files.len() + 1);
         let mut cache = std::collections::HashMap::new();
         for (index, file) in template.files.iter().enumerate() {
-            let managed = rules.managed.is_match(&file.path);
+            let managed = rules.globs.managed.is_match(&file.path);
             if only_managed && !managed {
                 continue;
             }
-            let raw = rules.raw.is_match(&file.path);
-            let bindings: Vec<Option<(String, serde_json::Value)>> =
-                match rules.loops.iter().find(|l| l.globs.is_match(&file.path)) {
-                    Some(l) => l
-                        .items
-                        .iter()
-                        .map(|v| Some((l.bind.clone(), v.clone())))
-                        .collect(),
-                    None => vec![None],
-                };
+            let raw = rules.globs.raw.is_match(&file.path);
+            let bindings: Vec<Option<(String, serde_json::Value)>> = match rules
+                .loops
+                .iter()
+                .find(|l| rules.globs.per_rule[l.rule].is_match(&file.path))
+            {
+                Some(l) => l
+                    .items
+                    .iter()
+                    .map(|v| Some((l.bind.clone(), v.clone())))
+                    .collect(),
+                None => vec![None],
+            };
             for binding in bindings {
                 let ctx = job_context(&ctxs, managed, binding.as_ref());
                 let cache = if binding.is_none() {
@@ -384,6 +412,7 @@ impl Renderer {
             tera,
             ctxs,
             outputs,
+            globs: rules.globs,
         })
     }
 
@@ -416,20 +445,20 @@ impl Renderer {
             return Ok((bytes.into_owned(), FileKind::Raw));
         }
         let mut buf = Capped(Vec::with_capacity(text.len() + 64));
-        let result = match binding {
-            None if out.managed => {
-                self.tera
-                    .render_str_to(text, &self.ctxs.managed, false, &mut buf)
+        let bound;
+        let ctx = match binding {
+            None if out.managed => &self.ctxs.managed,
+            None => &self.ctxs.full,
+            Some(b) => {
+                bound = job_context(&self.ctxs, out.managed, Some(b));
+                &bound
             }
-            None => self
-                .tera
-                .render_str_to(text, &self.ctxs.full, false, &mut buf),
-            Some(b) => self.tera.render_str_to(
-                text,
-                &job_context(&self.ctxs, out.managed, Some(b)),
-                false,
-                &mut buf,
-            ),
+        };
+        let name = compiled_name(&file.path);
+        let result = if self.tera.contains_template(&name) {
+            self.tera.render_to(&name, ctx, &mut buf)
+        } else {
+            self.tera.render_str_to(text, ctx, false, &mut buf)
         };
         result.map_err(|e| {
             InputError(format!(
@@ -462,6 +491,60 @@ impl Renderer {
             });
         }
         Ok(plan)
+    }
+}
+
+/// A Tera environment with the template's partials.
+fn with_partials(template: &Template) -> Result<Tera> {
+    let mut tera = engine::new_tera();
+    tera.add_raw_templates(
+        template
+            .partials
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.as_str())),
+    )
+    .map_err(|e| anyhow!("template partials: {}", engine::describe(&e)))?;
+    Ok(tera)
+}
+
+/// Where a compiled file lives in the Tera environment; partial names
+/// never start with `/`.
+fn compiled_name(path: &str) -> String {
+    format!("//files/{path}")
+}
+
+/// What checking many services with one template can share: its rule
+/// globs and its managed files, parsed once.
+pub struct Compiled {
+    tera: Arc<Tera>,
+    globs: Arc<RuleGlobs>,
+}
+
+impl Compiled {
+    /// Errors in a file are left for its render to report with the usual
+    /// context: such a file is simply not pre-parsed.
+    pub fn of(template: &Template) -> Result<Compiled> {
+        let globs = RuleGlobs::of(template)?;
+        let mut texts = Vec::new();
+        for f in &template.files {
+            if !globs.managed.is_match(&f.path) || globs.raw.is_match(&f.path) {
+                continue;
+            }
+            let Ok(bytes) = f.bytes() else { continue };
+            if let Ok(t) = String::from_utf8(bytes.into_owned()) {
+                if !t.contains('\0') {
+                    texts.push((compiled_name(&f.path), t));
+                }
+            }
+        }
+        let mut tera = with_partials(template)?;
+        if tera.add_raw_templates(texts).is_err() {
+            tera = with_partials(template)?;
+        }
+        Ok(Compiled {
+            tera: Arc::new(tera),
+            globs: Arc::new(globs),
+        })
     }
 }
 

@@ -70,7 +70,7 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
             _ => {}
         }
     }
-    let expected = drift::expected(&tpl, &m)?;
+    let expected = drift::expected(&tpl, &m, None)?;
     let changes = drift::compare(&located.root, &expected)?;
     Ok(Plan {
         root: located.root.clone(),

@@ -26,10 +26,11 @@ pub fn dispatch(command: Command, ui: Ui) -> Result<u8> {
 /// Prints one JSON document on stdout.
 fn print_json(value: &serde_json::Value) -> Result<()> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let result = serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out));
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
     quiet_pipe(result)
 }
 

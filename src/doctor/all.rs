@@ -5,7 +5,6 @@
 
 use anyhow::{bail, Context as _, Result};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::{check, Options, ServiceReport, Summary};
@@ -39,14 +38,15 @@ impl AllReport {
 /// Directory names never descended into.
 const SKIP: &[&str] = &[".git", "node_modules", "target"];
 
-/// Every platform.yaml under `root`, sorted.
-pub fn find_manifests(root: &Path, jobs: usize) -> Vec<PathBuf> {
-    let found = Mutex::new(Vec::new());
+/// Walks `root` with `threads` threads, calling `found` with every
+/// platform.yaml as soon as it is seen.
+fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
     ignore::WalkBuilder::new(root)
         .hidden(false)
+        .ignore(false) // only .gitignore files count, as git sees them
         .require_git(false)
         .parents(true)
-        .threads(jobs)
+        .threads(threads)
         .filter_entry(|e| {
             !(e.depth() > 0
                 && e.file_type().is_some_and(|t| t.is_dir())
@@ -54,25 +54,33 @@ pub fn find_manifests(root: &Path, jobs: usize) -> Vec<PathBuf> {
         })
         .build_parallel()
         .run(|| {
-            let found = &found;
             Box::new(move |entry| {
                 if let Ok(e) = entry {
                     if e.file_name() == MANIFEST_FILE && e.file_type().is_some_and(|t| t.is_file())
                     {
-                        if let Ok(mut f) = found.lock() {
-                            f.push(e.into_path());
-                        }
+                        found(e.into_path());
                     }
                 }
                 ignore::WalkState::Continue
             })
         });
+}
+
+/// Every platform.yaml under `root`, sorted.
+pub fn find_manifests(root: &Path, jobs: usize) -> Vec<PathBuf> {
+    let found = Mutex::new(Vec::new());
+    walk(root, jobs, &|p| {
+        if let Ok(mut f) = found.lock() {
+            f.push(p);
+        }
+    });
     let mut found = found.into_inner().unwrap_or_default();
     found.sort();
     found
 }
 
-/// Checks every service under `dir` with `jobs` threads.
+/// Checks every service under `dir` with `jobs` threads. Services are
+/// checked while the walk goes on, so the disk and the CPU work at once.
 pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
     let meta = std::fs::metadata(dir).with_context(|| {
         format!(
@@ -89,27 +97,33 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
     let root =
         std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     let jobs = jobs.max(1);
-    let manifests = find_manifests(&root, jobs);
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Result<ServiceReport>>>> =
-        manifests.iter().map(|_| Mutex::new(None)).collect();
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let rx = Mutex::new(rx);
+    let results: Mutex<Vec<(PathBuf, Result<ServiceReport>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| -> Result<()> {
         let mut handles = Vec::new();
-        for _ in 0..jobs.min(manifests.len()) {
+        for _ in 0..jobs {
             let h = std::thread::Builder::new()
                 .name("doctor".into())
                 .stack_size(64 * 1024 * 1024)
                 .spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = manifests.get(i) else { break };
-                    let result = crate::service::locate(path).map(|located| check(&located, opts));
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(result);
+                    let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                    let Some(path) = next else { break };
+                    let result = crate::service::locate(&path).map(|located| check(&located, opts));
+                    if let Ok(mut r) = results.lock() {
+                        r.push((path, result));
                     }
                 })
                 .context("starting a doctor thread")?;
             handles.push(h);
         }
+        let tx = Mutex::new(tx);
+        walk(&root, jobs, &|p| {
+            if let Ok(tx) = tx.lock() {
+                let _ = tx.send(p);
+            }
+        });
+        drop(tx); // the checkers stop when the channel is empty
         for h in handles {
             if h.join().is_err() {
                 bail!("a doctor thread stopped unexpectedly");
@@ -117,13 +131,11 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
         }
         Ok(())
     })?;
-    let mut services = Vec::with_capacity(slots.len());
-    for slot in slots {
-        match slot.into_inner().ok().flatten() {
-            Some(Ok(r)) => services.push(r),
-            Some(Err(e)) => return Err(e),
-            None => bail!("a service was not checked"),
-        }
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut services = Vec::with_capacity(results.len());
+    for (_, r) in results {
+        services.push(r?);
     }
     Ok(AllReport { root, services })
 }

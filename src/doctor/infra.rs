@@ -146,6 +146,9 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             let Ok(text) = files::read_text(root, &rel) else {
                 continue;
             };
+            if !text.contains("Deployment") {
+                continue; // no need to parse a Service or a NetworkPolicy
+            }
             let docs = match files::yaml_documents(&text) {
                 Ok(d) => d,
                 Err((msg, line)) => {

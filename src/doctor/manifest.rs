@@ -102,7 +102,7 @@ pub(super) fn read(run: &mut Run, located: &Located) -> State {
                 blocked = Some("platform.yaml's apiVersion is not supported (PLAT103)".into());
             } else {
                 run.pass("PLAT103", format!("apiVersion {}", manifest::API_VERSION));
-                match manifest::parse(&text) {
+                match manifest::parse_loaded(&text, value.clone()) {
                     Ok(m) => {
                         run.pass("PLAT102", "platform.yaml is valid");
                         parsed = Some(m);

@@ -198,23 +198,32 @@ pub struct Templates {
     loaded: Mutex<HashMap<String, Loaded>>,
 }
 
-/// A template, or why it could not be loaded.
-pub type Loaded = Arc<Result<Arc<Template>, String>>;
+/// A template with its managed files parsed, or why it could not be loaded.
+pub type Loaded = Arc<Result<LoadedTemplate, String>>;
+
+pub struct LoadedTemplate {
+    pub template: Arc<Template>,
+    pub compiled: Option<crate::render::Compiled>,
+}
 
 impl Templates {
+    /// Loads `spec` once per run; services that share a template share
+    /// the work.
     pub fn get(&self, spec: &str) -> Loaded {
-        if let Some(t) = self.loaded.lock().ok().and_then(|m| m.get(spec).cloned()) {
-            return t;
-        }
-        let loaded = Arc::new(
-            source::load(spec)
-                .map(Arc::new)
-                .map_err(|e| format!("{e:#}")),
-        );
-        if let Ok(mut m) = self.loaded.lock() {
-            m.insert(spec.to_string(), loaded.clone());
-        }
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         loaded
+            .entry(spec.to_string())
+            .or_insert_with(|| {
+                Arc::new(
+                    source::load(spec)
+                        .map(|t| LoadedTemplate {
+                            compiled: crate::render::Compiled::of(&t).ok(),
+                            template: Arc::new(t),
+                        })
+                        .map_err(|e| format!("{e:#}")),
+                )
+            })
+            .clone()
     }
 }
 
@@ -326,15 +335,24 @@ impl<'a> Run<'a> {
 /// The manifest as far as it could be read.
 pub(crate) struct ManifestDoc<'a> {
     pub manifest: &'a Manifest,
-    pub positions: &'a Positions,
+    pub text: &'a str,
+    /// Built on first use: most runs point at no field.
+    pub positions: std::cell::OnceCell<Positions>,
 }
 
 impl ManifestDoc<'_> {
+    /// The line of the field at `path` (`metadata.owner`).
+    pub fn line(&self, path: &str) -> Option<usize> {
+        self.positions
+            .get_or_init(|| Positions::of(self.text))
+            .line(path)
+    }
+
     /// A location in platform.yaml at the field `path`.
     pub fn at(&self, path: &str) -> Option<Location> {
         Some(Location::at(
             crate::scaffold::MANIFEST_FILE,
-            self.positions.line(path),
+            self.line(path),
         ))
     }
 }
@@ -367,15 +385,14 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     repository::files(&mut run, root);
     infra::dockerfile(&mut run, root);
 
-    let positions;
     let mut changes = Vec::new();
     let mut template_version = None;
     match (&parsed, &blocked) {
         (Some(m), _) => {
-            positions = Positions::of(&text);
             let doc = ManifestDoc {
                 manifest: m,
-                positions: &positions,
+                text: &text,
+                positions: Default::default(),
             };
             manifest::owner(&mut run, &doc);
             repository::codeowners(&mut run, root, &doc);
@@ -387,14 +404,13 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
                 template_version = o.upgrade;
             }
             suppressions::check(&mut run, &doc);
-            rules::evaluate(&mut run, root, Some(&value), &positions);
+            rules::evaluate(&mut run, root, Some(&value), &|p| doc.line(p));
             suppressions::apply(&mut run.findings, m);
         }
         (None, reason) => {
             let reason = reason.clone().unwrap_or_default();
             run.skip(MANIFEST_DEPENDENT, &reason);
-            let positions = Positions::of("");
-            rules::evaluate(&mut run, root, None, &positions);
+            rules::evaluate(&mut run, root, None, &|_| None);
         }
     }
     let mut report = finish(run, located, parsed.as_ref(), changes, template_version);

@@ -189,8 +189,9 @@ impl Policy {
     }
 }
 
-static ID: std::sync::LazyLock<Regex> =
-    std::sync::LazyLock::new(|| Regex::new(crate::manifest::CHECK_ID_PATTERN).expect("valid"));
+static ID: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).expect("valid pattern")
+});
 
 /// What is wrong with a rule: the field, the rule's ID and the message.
 type RuleError = (Option<&'static str>, String, String);

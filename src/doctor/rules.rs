@@ -6,7 +6,6 @@ use std::path::Path;
 
 use super::policy::{parse_field, resolve, FileGlob, Test};
 use super::{Location, Run};
-use crate::manifest::Positions;
 
 fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
     match v {
@@ -23,7 +22,7 @@ pub(super) fn evaluate(
     run: &mut Run,
     root: &Path,
     manifest: Option<&serde_yaml::Value>,
-    positions: &Positions,
+    line: &dyn Fn(&str) -> Option<usize>,
 ) {
     let rules = run.opts.policy.rules.clone();
     let mut listing: Option<Vec<String>> = None;
@@ -111,7 +110,7 @@ pub(super) fn evaluate(
                 for (at, value) in resolve(doc, &segs) {
                     let loc = Some(Location::at(
                         crate::scaffold::MANIFEST_FILE,
-                        positions.line(if at.is_empty() { p } else { &at }),
+                        line(if at.is_empty() { p } else { &at }),
                     ));
                     let shown = if at.is_empty() { p.clone() } else { at.clone() };
                     let problem = match (&rule.test, &value) {

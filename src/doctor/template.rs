@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Location, ManifestDoc, Run};
+use super::{LoadedTemplate, Location, ManifestDoc, Run};
 use crate::drift::{self, Change, ChangeKind};
 
 /// What the drift checks found, for `--fix`.
@@ -34,13 +34,16 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
         }
     };
     let loaded = run.opts.templates.get(&spec);
-    let template = match loaded.as_ref() {
-        Ok(t) => {
+    let (template, compiled) = match loaded.as_ref() {
+        Ok(LoadedTemplate {
+            template: t,
+            compiled,
+        }) => {
             run.pass(
                 "PLAT601",
                 format!("template `{}` loaded", t.definition.name),
             );
-            t.clone()
+            (t.clone(), compiled.as_ref())
         }
         Err(e) => {
             run.fail(
@@ -100,7 +103,7 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
             return None;
         }
     }
-    let expected = match drift::expected(&template, doc.manifest) {
+    let expected = match drift::expected(&template, doc.manifest, compiled) {
         Ok(e) => e,
         Err(e) => {
             let reason = format!("the template does not render from platform.yaml: {e:#}");

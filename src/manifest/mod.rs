@@ -77,10 +77,30 @@ impl fmt::Display for Problem {
 /// The JSON Schema (draft 2020-12) of `platform.yaml`, generated from the same
 /// types plat reads it into, so editors and plat agree.
 pub fn schema() -> serde_json::Value {
+    SCHEMA.clone()
+}
+
+/// Generated once per process: every manifest read walks it.
+static SCHEMA: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<Manifest>();
     schema.to_value()
+});
+
+/// The compiled form of one of the manifest's patterns, shared by every
+/// check and thread (compiling is costlier than matching). `None` for an
+/// invalid pattern, which plat's own constants never are.
+pub(crate) fn regex(pattern: &str) -> Option<regex::Regex> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static CACHE: LazyLock<Mutex<HashMap<String, Option<regex::Regex>>>> =
+        LazyLock::new(Default::default);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone()
 }
 
 /// Reads a manifest from YAML text, reporting every problem found, each with
@@ -111,6 +131,11 @@ pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
         Ok(value) => value,
         Err(err) => return Err(vec![yaml_problem(&err, text)]),
     };
+    parse_loaded(text, value)
+}
+
+/// Like [`parse`], for text the caller has already loaded into `value`.
+pub fn parse_loaded(text: &str, value: serde_yaml::Value) -> Result<Manifest, Vec<Problem>> {
     load(value).map_err(|issues| {
         let index = positions::Index::build(text);
         let mut problems: Vec<Problem> = issues.iter().map(|i| index.locate(i)).collect();
@@ -159,7 +184,7 @@ impl Manifest {
 }
 
 fn load(value: serde_yaml::Value) -> Result<Manifest, Vec<Issue>> {
-    let issues = structure::check(&value, &schema());
+    let issues = structure::check(&value, &SCHEMA);
     if !issues.is_empty() {
         return Err(issues);
     }

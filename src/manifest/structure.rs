@@ -46,7 +46,6 @@ pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
         root: schema,
         issues: Vec::new(),
         path: Vec::new(),
-        patterns: std::collections::HashMap::new(),
     };
     if value.is_null() {
         walker.push(
@@ -87,8 +86,6 @@ struct Walker<'s> {
     root: &'s Json,
     issues: Vec<Issue>,
     path: Vec<Seg>,
-    /// Compiled `pattern`s: the same few apply to many values.
-    patterns: std::collections::HashMap<&'s str, Option<regex::Regex>>,
 }
 
 impl<'s> Walker<'s> {
@@ -281,11 +278,7 @@ impl<'s> Walker<'s> {
         }
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
             // Patterns are plat's own constants; an invalid one is skipped, not fatal.
-            let re = self
-                .patterns
-                .entry(pattern)
-                .or_insert_with(|| regex::Regex::new(pattern).ok());
-            if let Some(re) = re {
+            if let Some(re) = super::regex(pattern) {
                 if !re.is_match(s) {
                     self.push(
                         At::Value,
