@@ -142,7 +142,13 @@ pub fn refuse_dirty(located: &Located, changes: &[Change], allow_dirty: bool) ->
 /// beside it and renamed over the old one; removed files take their
 /// emptied directories with them. Then bumps `template.version`.
 pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -> Result<()> {
-    for c in changes {
+    for (done, c) in changes.iter().enumerate() {
+        crate::write::check_interrupt().with_context(|| {
+            format!(
+                "stopped after replacing {done} of {} files, each whole; run plat sync again to finish",
+                changes.len()
+            )
+        })?;
         let path = root.join(&c.path);
         match c.kind {
             ChangeKind::Create | ChangeKind::Update => {
@@ -180,6 +186,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.plat-tmp-{}", std::process::id()));
+    let _busy = crate::write::Replacing::start(&tmp);
     let result = (|| -> Result<()> {
         let mut f =
             std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;

@@ -38,11 +38,36 @@ pub fn install_interrupt_handler() {
     });
 }
 
-fn check_interrupt() -> Result<()> {
+/// A file being replaced (`plat sync`): while one exists, Ctrl-C waits
+/// for the replacement to finish and the next [`check_interrupt`] stops.
+pub struct Replacing(PathBuf);
+
+impl Replacing {
+    pub fn start(tmp: &Path) -> Replacing {
+        if let Ok(mut c) = CLEANUP.lock() {
+            c.push(tmp.to_path_buf());
+        }
+        Replacing(tmp.to_path_buf())
+    }
+}
+
+impl Drop for Replacing {
+    fn drop(&mut self) {
+        unregister(&self.0);
+    }
+}
+
+/// Fails with [`Interrupted`] once Ctrl-C or SIGTERM has arrived.
+pub fn check_interrupt() -> Result<()> {
     if INTERRUPTED.load(Ordering::SeqCst) {
         bail!(Interrupted);
     }
     Ok(())
+}
+
+/// [`check_interrupt`] inside a staged write, which leaves nothing behind.
+fn check_staging_interrupt() -> Result<()> {
+    check_interrupt().context("stopped; nothing was written")
 }
 
 /// A directory beside the target that receives the new files, removed
@@ -98,7 +123,7 @@ impl Staging {
 
     /// Writes one file (relative path) into the staging directory.
     pub fn write_file(&mut self, rel: &str, contents: &[u8], executable: bool) -> Result<()> {
-        check_interrupt()?;
+        check_staging_interrupt()?;
         let dest = self.path.join(rel);
         if let Some(parent) = dest.parent() {
             if self.made.insert(parent.to_path_buf()) {
@@ -120,7 +145,7 @@ impl Staging {
     /// Moves the whole staging directory into place at `target`, which must
     /// be missing or an empty directory.
     pub fn publish(mut self, target: &Path) -> Result<()> {
-        check_interrupt()?;
+        check_staging_interrupt()?;
         if target_state(target)? == TargetState::Empty {
             fs::remove_dir(target)
                 .with_context(|| format!("replacing empty {}", target.display()))?;
@@ -135,7 +160,7 @@ impl Staging {
     /// `--force`: moves each of `paths` over its counterpart in `target`;
     /// files not in `paths` are left alone. Call [`check_obstacles`] first.
     pub fn move_into(self, target: &Path, paths: &[&str]) -> Result<()> {
-        check_interrupt()?;
+        check_staging_interrupt()?;
         for rel in paths {
             let dest = target.join(rel);
             if let Some(parent) = dest.parent() {
@@ -170,7 +195,7 @@ pub fn abandon_staging() {
     INTERRUPTED.store(true, Ordering::SeqCst);
     if let Ok(dirs) = CLEANUP.lock() {
         for d in dirs.iter() {
-            let _ = fs::remove_dir_all(d);
+            let _ = fs::remove_dir_all(d).or_else(|_| fs::remove_file(d));
         }
     }
 }

@@ -194,6 +194,10 @@ run_case() {
   fi
 
   check "$c plat manifest validate" 30 "$dir" "'$PLAT' manifest validate platform.yaml"
+  # A fresh project is on the golden path by plat's own measure: every
+  # doctor check passes or is skipped for a reason, and sync has nothing to do.
+  check "$c plat doctor --strict" 30 "$dir" "'$PLAT' doctor --strict --quiet"
+  check "$c plat sync --check" 30 "$dir" "'$PLAT' sync --check"
 
   # The environments asked for, and only those, are rendered.
   check "$c environments rendered: $envs" 30 "$dir" "
