@@ -142,6 +142,9 @@ pub fn refuse_dirty(located: &Located, changes: &[Change], allow_dirty: bool) ->
 /// beside it and renamed over the old one; removed files take their
 /// emptied directories with them. Then bumps `template.version`.
 pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -> Result<()> {
+    for c in changes {
+        refuse_symlinks(root, &c.path)?;
+    }
     for (done, c) in changes.iter().enumerate() {
         crate::write::check_interrupt().with_context(|| {
             format!(
@@ -173,6 +176,24 @@ pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -
     }
     if let Some((old, new)) = bump {
         bump_version(&root.join(MANIFEST_FILE), old, new)?;
+    }
+    Ok(())
+}
+
+/// Refuses a path that goes through a symbolic link inside the service:
+/// writing through it could change files outside the repository.
+fn refuse_symlinks(root: &Path, rel: &str) -> Result<()> {
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => bail!(InputError(format!(
+                "refusing to write {rel}: `{}` is a symbolic link, and plat only writes plain files inside the service; replace the link with the directory or file itself",
+                path.display()
+            ))),
+            Ok(_) => {}
+            Err(_) => break, // missing: created as a plain directory or file
+        }
     }
     Ok(())
 }

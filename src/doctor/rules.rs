@@ -161,9 +161,13 @@ fn pattern_of(re: &Regex) -> &str {
 }
 
 fn read_lossy(root: &Path, rel: &str) -> String {
-    std::fs::read(root.join(rel))
-        .map(|b| String::from_utf8_lossy(&b[..b.len().min(4 * 1024 * 1024)]).into_owned())
-        .unwrap_or_default()
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    if let Ok(f) = std::fs::File::open(root.join(rel)) {
+        // Large files are searched in their first 4 MiB only.
+        let _ = f.take(4 * 1024 * 1024).read_to_end(&mut bytes);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Files under `root` matching `g`, in path order. Globs walk the service

@@ -44,12 +44,22 @@ fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
         "nothing written"
     );
 
+    use std::os::unix::fs::PermissionsExt;
+    let dev = s.join("api/deploy/k8s/dev/deployment.yaml");
+    fs::set_permissions(&dev, fs::Permissions::from_mode(0o640)).unwrap();
     let r = sync(&s, &["api"]);
     r.code(0)
         .stderr_has("Updated deploy/k8s/dev/deployment.yaml");
     assert!(s
         .read("api/deploy/k8s/dev/deployment.yaml")
         .contains("containerPort: 9090"));
+    let mode = fs::metadata(&dev).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "a replaced file keeps its permissions");
+    let leftovers: Vec<String> = crate::support::files_under(&s.join("api"))
+        .into_iter()
+        .filter(|p| p.contains("plat-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // Scaffolded files are the developer's: untouched.
     assert!(s.read("api/src/config.rs").contains("8080"));
     let (code, doc) = doctor_json(&s, "api", &[]);
@@ -274,4 +284,23 @@ fn doctor_fix_refuses_dirty_files_unless_allowed() {
     let r = doctor(&s, &["api", "--fix", "--allow-dirty"]);
     r.code(0).stderr_has("Updated deploy/k8s/prod/service.yaml");
     assert!(r.stdout.contains("score 100%"), "{}", r.stdout);
+}
+
+#[test]
+fn sync_never_writes_through_a_symbolic_link() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    let outside = s.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::rename(s.join("api/infra"), s.join("moved-infra")).unwrap();
+    std::os::unix::fs::symlink(&outside, s.join("api/infra")).unwrap();
+    commit_all(&s.join("api"));
+    let r = sync(&s, &["api", "--allow-dirty"]);
+    r.code(2).stderr_has("is a symbolic link");
+    assert!(
+        fs::read_dir(&outside).unwrap().next().is_none(),
+        "nothing written outside"
+    );
+    let (_, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(status(&doc, "PLAT501"), "fail");
 }
