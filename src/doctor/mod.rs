@@ -413,6 +413,19 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
             rules::evaluate(&mut run, root, None, &|_| None);
         }
     }
+    // Missing pipeline or Kubernetes files are fixable only when the
+    // template renders them (they are then PLAT501 failures too).
+    let renders_missing = run
+        .findings
+        .iter()
+        .any(|f| f.id == "PLAT501" && f.status == Status::Fail && f.fixable);
+    for f in run
+        .findings
+        .iter_mut()
+        .filter(|f| matches!(f.id.as_str(), "PLAT300" | "PLAT402"))
+    {
+        f.fixable &= renders_missing;
+    }
     let mut report = finish(run, located, parsed.as_ref(), changes, template_version);
     if report.name.is_none() {
         // An invalid manifest may still say whose it is.

@@ -411,6 +411,20 @@ fn pipeline_files_stages_and_the_production_gate() {
     fs::remove_dir_all(s.join("gh/.github")).unwrap();
     let (_, doc) = doctor_json(&s, "gh", &[]);
     assert!(failures(&doc, "PLAT300")[0].contains("no .github/workflows/*.yml"));
+    assert_eq!(
+        entries(&doc, "PLAT300")[0]["fixable"],
+        true,
+        "sync writes it"
+    );
+    // Without a template to render them, nothing can write them.
+    edit(
+        &s,
+        "gh/platform.yaml",
+        "source: builtin:service",
+        "source: ./gone",
+    );
+    let (_, doc) = doctor_json(&s, "gh", &[]);
+    assert_eq!(entries(&doc, "PLAT300")[0]["fixable"], false);
     assert_eq!(status(&doc, "PLAT301"), "skip");
     assert_eq!(status(&doc, "PLAT302"), "skip");
 
