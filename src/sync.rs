@@ -48,7 +48,7 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
     })?;
     let spec = match (template, &m.template) {
         (Some(t), _) => t.to_string(),
-        (None, Some(t)) => t.source.strip_prefix("builtin:").unwrap_or(&t.source).to_string(),
+        (None, Some(t)) => recorded_source(&t.source, &located.root),
         (None, None) => bail!(InputError(format!(
             "{} records no template (`template:`), so plat manages none of its files; pass --template to name one",
             path.display()
@@ -61,13 +61,13 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
     let recorded = m.template.as_ref().map(|t| t.version.clone());
     let mut bump = None;
     if let Some(rec) = &recorded {
-        match (semver::Version::parse(rec), semver::Version::parse(&available)) {
-            (Ok(r), Ok(a)) if r > a => bail!(InputError(format!(
+        match compare_versions(rec, &available) {
+            std::cmp::Ordering::Greater => bail!(InputError(format!(
                 "{MANIFEST_FILE} records template {} {rec}, newer than the {available} this plat has; upgrade plat",
                 tpl.definition.name
             ))),
-            (Ok(r), Ok(a)) if r < a => bump = Some((rec.clone(), available.clone())),
-            _ => {}
+            std::cmp::Ordering::Less => bump = Some((rec.clone(), available.clone())),
+            std::cmp::Ordering::Equal => {}
         }
     }
     let expected = drift::expected(&tpl, &m, None)?;
@@ -79,6 +79,34 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
         bump,
         template: (tpl.definition.name.clone(), available),
     })
+}
+
+/// The template spec platform.yaml's `template.source` names: a built-in
+/// (`builtin:service`), or a directory, relative to the service if the
+/// path is relative.
+pub fn recorded_source(source: &str, service_root: &Path) -> String {
+    if let Some(name) = source.strip_prefix("builtin:") {
+        return name.to_string();
+    }
+    let path = Path::new(source);
+    if path.is_relative() {
+        service_root.join(path).display().to_string()
+    } else {
+        source.to_string()
+    }
+}
+
+/// Orders template versions: by SemVer when both are, else any difference
+/// counts as older (the template in hand is the one to move to).
+pub fn compare_versions(recorded: &str, available: &str) -> std::cmp::Ordering {
+    match (
+        semver::Version::parse(recorded),
+        semver::Version::parse(available),
+    ) {
+        (Ok(r), Ok(a)) => r.cmp(&a),
+        _ if recorded == available => std::cmp::Ordering::Equal,
+        _ => std::cmp::Ordering::Less,
+    }
 }
 
 /// Files among `paths` (relative to `root`) that exist and hold work git

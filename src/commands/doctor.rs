@@ -15,6 +15,9 @@ use crate::ui::Ui;
 /// The longest a single-service run may take: a template that loops
 /// without end must not hang a CI job.
 const DEADLINE: Duration = Duration::from_secs(30);
+/// The same for `--all`, however many services: generous, it only has to
+/// stop a run that would never end.
+const ALL_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
 pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
     if args.list {
@@ -52,7 +55,10 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
             .jobs
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let a = all::check_all(dir, &opts, jobs)?;
+        let dir_owned = dir.clone();
+        let a = crate::scaffold::with_deadline(ALL_DEADLINE, move || {
+            all::check_all(&dir_owned, &opts, jobs)
+        })?;
         if a.services.is_empty() {
             ui.warn(format!(
                 "no platform.yaml found under `{}` (.gitignored paths, .git, node_modules and target are skipped)",
@@ -64,11 +70,21 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
             ReportFormat::Json => super::print_json(&report::json_all(&a, strict))?,
             ReportFormat::Markdown => print(&report::markdown_all(&a, strict))?,
             ReportFormat::Sarif => {
+                // One repository (a monorepo): paths from its root, as code
+                // scanning expects. Several: from the --all directory.
                 let reports: Vec<&doctor::ServiceReport> = a.services.iter().collect();
-                let root = a.root.clone();
-                super::print_json(&sarif::sarif(&reports, &|r| {
-                    Some(r.repository.clone().unwrap_or_else(|| root.clone()))
-                }))?
+                let first = a.services.first().and_then(|r| r.repository.clone());
+                let base = match first {
+                    Some(repo)
+                        if a.services
+                            .iter()
+                            .all(|r| r.repository.as_ref() == Some(&repo)) =>
+                    {
+                        repo
+                    }
+                    _ => a.root.clone(),
+                };
+                super::print_json(&sarif::sarif(&reports, &|_| Some(base.clone())))?
             }
         }
         return Ok(if a.failing(strict) > 0 {

@@ -5,7 +5,7 @@
 use anyhow::Result;
 
 use super::repository::{codeowners_file, names_owner};
-use super::{ServiceReport, Status};
+use super::ServiceReport;
 use crate::drift::{Change, ChangeKind};
 use crate::service::Located;
 
@@ -17,7 +17,22 @@ pub struct Fixed {
 
 /// The changes that repair `report`'s fixable findings.
 pub fn plan(report: &ServiceReport, owner: Option<&str>) -> Vec<Change> {
-    let mut changes = report.changes.clone();
+    // Only drift that counts: a suppressed or disabled finding stays as it is.
+    let mut changes: Vec<Change> = report
+        .changes
+        .iter()
+        .filter(|c| {
+            let id = match c.kind {
+                ChangeKind::Update => "PLAT500",
+                ChangeKind::Create => "PLAT501",
+                ChangeKind::Remove => "PLAT502",
+            };
+            report.findings.iter().any(|f| {
+                f.id == id && f.counts() && f.location.as_ref().is_some_and(|l| l.path == c.path)
+            })
+        })
+        .cloned()
+        .collect();
     let codeowners_failed = report
         .findings
         .iter()
@@ -85,7 +100,7 @@ pub fn apply(
         report
             .findings
             .iter()
-            .any(|f| f.id == "PLAT600" && f.status == Status::Fail)
+            .any(|f| f.id == "PLAT600" && f.counts())
     });
     crate::sync::refuse_dirty(located, &changes, allow_dirty)?;
     crate::sync::apply(&report.root, &changes, bump.as_ref())?;

@@ -70,9 +70,19 @@ enum FinalUser {
     },
 }
 
-/// The USER in effect at the end of the last stage.
+/// What a build stage ends with: its USER (and line), and whether its base
+/// image runs as non-root by itself.
+#[derive(Clone, Default)]
+struct Stage {
+    user: Option<(String, usize)>,
+    nonroot_base: bool,
+}
+
+/// The USER in effect at the end of the last stage. A stage built `FROM`
+/// an earlier stage starts with that stage's user.
 fn final_user(text: &str) -> FinalUser {
-    let mut state = FinalUser::NoFrom;
+    let mut named: Vec<(String, Stage)> = Vec::new();
+    let mut current: Option<(String, usize, Stage)> = None; // (name, FROM line, stage)
     let mut continued = false;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -85,22 +95,53 @@ fn final_user(text: &str) -> FinalUser {
         let instr = words.next().unwrap_or_default().to_ascii_uppercase();
         match instr.as_str() {
             "FROM" => {
-                let image = words.find(|w| !w.starts_with("--")).unwrap_or_default();
-                state = FinalUser::Unset {
-                    from_line: i + 1,
-                    nonroot_base: image.ends_with(":nonroot") || image.contains(":nonroot-"),
+                if let Some((name, _, stage)) = current.take() {
+                    named.push((name, stage));
+                }
+                let rest: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
+                let image = rest.first().copied().unwrap_or_default();
+                let name = match rest.get(1) {
+                    Some(kw) if kw.eq_ignore_ascii_case("as") => rest
+                        .get(2)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase(),
+                    _ => String::new(),
                 };
+                let stage = named
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| !n.is_empty() && n.eq_ignore_ascii_case(image))
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_else(|| Stage {
+                        user: None,
+                        nonroot_base: image.ends_with(":nonroot") || image.contains(":nonroot-"),
+                    });
+                current = Some((name, i + 1, stage));
             }
-            "USER" if !matches!(state, FinalUser::NoFrom) => {
-                state = FinalUser::Set {
-                    user: words.collect::<Vec<_>>().join(" "),
-                    line: i + 1,
-                };
+            "USER" => {
+                if let Some((_, _, stage)) = current.as_mut() {
+                    stage.user = Some((words.collect::<Vec<_>>().join(" "), i + 1));
+                }
             }
             _ => {}
         }
     }
-    state
+    match current {
+        None => FinalUser::NoFrom,
+        Some((
+            _,
+            _,
+            Stage {
+                user: Some((user, line)),
+                ..
+            },
+        )) => FinalUser::Set { user, line },
+        Some((_, from_line, stage)) => FinalUser::Unset {
+            from_line,
+            nonroot_base: stage.nonroot_base,
+        },
+    }
 }
 
 fn is_root(user: &str) -> bool {
@@ -373,6 +414,12 @@ mod tests {
             Some("nonroot-base".into())
         );
         assert_eq!(user("RUN echo \\\n  USER 1\nFROM x\n"), None);
+        // A stage built from an earlier one keeps its user.
+        assert_eq!(
+            user("FROM a AS base\nUSER 10001\nFROM base AS final\nRUN true\n"),
+            Some("10001".into())
+        );
+        assert_eq!(user("FROM a AS base\nUSER 10001\nFROM other\n"), None);
         assert!(is_root("0:0") && is_root("root") && !is_root("10001:10001"));
     }
 }

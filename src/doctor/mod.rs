@@ -415,16 +415,26 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     }
     // Missing pipeline or Kubernetes files are fixable only when the
     // template renders them (they are then PLAT501 failures too).
-    let renders_missing = run
-        .findings
-        .iter()
-        .any(|f| f.id == "PLAT501" && f.status == Status::Fail && f.fixable);
-    for f in run
-        .findings
-        .iter_mut()
-        .filter(|f| matches!(f.id.as_str(), "PLAT300" | "PLAT402"))
-    {
-        f.fixable &= renders_missing;
+    let renders = |prefixes: &[&str]| {
+        run.findings.iter().any(|f| {
+            f.id == "PLAT501"
+                && f.status == Status::Fail
+                && f.fixable
+                && f.location
+                    .as_ref()
+                    .is_some_and(|l| prefixes.iter().any(|p| l.path.starts_with(p)))
+        })
+    };
+    let (ci, k8s) = (
+        renders(&[".github/", ".gitlab-ci.yml"]),
+        renders(&["deploy/"]),
+    );
+    for f in run.findings.iter_mut() {
+        match f.id.as_str() {
+            "PLAT300" => f.fixable &= ci,
+            "PLAT402" => f.fixable &= k8s,
+            _ => {}
+        }
     }
     let mut report = finish(run, located, parsed.as_ref(), changes, template_version);
     if report.name.is_none() {

@@ -245,7 +245,7 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
     if prod.is_empty() {
         run.skip(
             &["PLAT302"],
-            "platform.yaml lists no production environment (prod, production or approval: true)",
+            "platform.yaml lists no production environment (named prod, production, prd or live, or with approval: true)",
         );
         return;
     }

@@ -419,7 +419,13 @@ pub fn markdown_all(a: &AllReport, strict: bool) -> String {
         let _ = writeln!(
             out,
             "| {} {} | `{}` | {}% | {} | {} |",
-            if s.fails(strict) { "❌" } else { "✅" },
+            if s.fails(strict) {
+                "❌"
+            } else if s.failed > 0 {
+                "⚠️"
+            } else {
+                "✅"
+            },
             md_cell(r.name.as_deref().unwrap_or("?")),
             crate::service::relative(&r.root, &a.root),
             s.score(),

@@ -120,7 +120,7 @@ pub(super) fn evaluate(
                         {
                             Some(format!("`{shown}` is empty"))
                         }
-                        (Test::FieldOneOf(_, allowed), Some(v)) if !allowed.contains(v) => {
+                        (Test::FieldOneOf(_, allowed), Some(v)) if !one_of(allowed, v) => {
                             Some(format!(
                                 "`{shown}` is {}, not one of {}",
                                 show(v),
@@ -148,6 +148,14 @@ pub(super) fn evaluate(
             }
         }
     }
+}
+
+/// `v` is among `allowed`; scalars compare as written, so `8080` and
+/// `"8080"` are the same value.
+fn one_of(allowed: &[serde_yaml::Value], v: &serde_yaml::Value) -> bool {
+    allowed.contains(v)
+        || scalar_text(v)
+            .is_some_and(|t| allowed.iter().any(|a| scalar_text(a).as_ref() == Some(&t)))
 }
 
 fn show(v: &serde_yaml::Value) -> String {
@@ -200,4 +208,25 @@ fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec
         .filter(|p| m.is_match(p.as_str()))
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_of;
+
+    #[test]
+    fn one_of_compares_scalars_as_written() {
+        let allowed: Vec<serde_yaml::Value> = serde_yaml::from_str("[8080, prod, true]").unwrap();
+        for (v, want) in [
+            ("8080", true),
+            ("'8080'", true),
+            ("prod", true),
+            ("'true'", true),
+            ("9090", false),
+            ("[prod]", false),
+        ] {
+            let v: serde_yaml::Value = serde_yaml::from_str(v).unwrap();
+            assert_eq!(one_of(&allowed, &v), want, "{v:?}");
+        }
+    }
 }

@@ -62,15 +62,21 @@ fn rule(f: &Finding) -> Value {
         .map(|c| c.remediation.to_string())
         .or_else(|| f.remediation.clone())
         .unwrap_or_else(|| summary.clone());
-    json!({
+    let mut rule = json!({
         "id": f.id,
         "name": f.name,
         "shortDescription": {"text": summary},
         "help": {"text": help},
-        "helpUri": format!("https://github.com/plat-dev/plat/blob/main/docs/doctor.md#{}", f.id.to_lowercase()),
         "defaultConfiguration": {"level": level(f.severity)},
         "properties": {"category": f.category, "fixable": f.fixable},
-    })
+    });
+    if spec.is_some() {
+        rule["helpUri"] = json!(format!(
+            "https://github.com/plat-dev/plat/blob/main/docs/doctor.md#{}",
+            f.id.to_lowercase()
+        ));
+    }
+    rule
 }
 
 fn result(f: &Finding, rule_index: usize, root: &Path, base: Option<&Path>) -> Value {

@@ -6,6 +6,8 @@ use std::path::Path;
 use super::{LoadedTemplate, Location, ManifestDoc, Run};
 use crate::drift::{self, Change, ChangeKind};
 
+const DRIFT: &[&str] = &["PLAT500", "PLAT501", "PLAT502"];
+
 /// What the drift checks found, for `--fix`.
 pub(super) struct Outcome {
     pub changes: Vec<Change>,
@@ -15,15 +17,10 @@ pub(super) struct Outcome {
 
 /// PLAT600/601 and the drift checks, which need the template.
 pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Outcome> {
-    const DRIFT: &[&str] = &["PLAT500", "PLAT501", "PLAT502"];
     let recorded = doc.manifest.template.as_ref();
     let spec = match (&run.opts.template, recorded) {
         (Some(spec), _) => spec.clone(),
-        (None, Some(t)) => t
-            .source
-            .strip_prefix("builtin:")
-            .unwrap_or(&t.source)
-            .to_string(),
+        (None, Some(t)) => crate::sync::recorded_source(&t.source, root),
         (None, None) => {
             run.skip(&["PLAT600", "PLAT601"], "platform.yaml records no template");
             run.skip(
@@ -57,14 +54,14 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
         }
     };
     let available = template.definition.version.clone();
-    let recorded_version = recorded.map(|t| t.version.clone()).unwrap_or_default();
-    let newer = match (
-        semver::Version::parse(&recorded_version),
-        semver::Version::parse(&available),
-    ) {
-        (Ok(r), Ok(a)) => r.cmp(&a),
-        _ => recorded_version.cmp(&available),
+    let Some(recorded_version) = recorded.map(|t| t.version.clone()) else {
+        run.skip(
+            &["PLAT600"],
+            "platform.yaml records no template version (--template names the template)",
+        );
+        return drift(run, root, doc, &template, compiled, None);
     };
+    let newer = crate::sync::compare_versions(&recorded_version, &available);
     match newer {
         std::cmp::Ordering::Less => {
             let f = run.fail(
@@ -103,7 +100,20 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
             return None;
         }
     }
-    let expected = match drift::expected(&template, doc.manifest, compiled) {
+    let upgrade = (newer == std::cmp::Ordering::Less).then_some((recorded_version, available));
+    drift(run, root, doc, &template, compiled, upgrade)
+}
+
+/// PLAT500-502: the managed files rendered now against the disk.
+fn drift(
+    run: &mut Run,
+    root: &Path,
+    doc: &ManifestDoc,
+    template: &crate::source::Template,
+    compiled: Option<&crate::render::Compiled>,
+    upgrade: Option<(String, String)>,
+) -> Option<Outcome> {
+    let expected = match drift::expected(template, doc.manifest, compiled) {
         Ok(e) => e,
         Err(e) => {
             let reason = format!("the template does not render from platform.yaml: {e:#}");
@@ -153,8 +163,5 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
             f.diff = Some(c.diff());
         }
     }
-    Some(Outcome {
-        changes,
-        upgrade: (newer == std::cmp::Ordering::Less).then_some((recorded_version, available)),
-    })
+    Some(Outcome { changes, upgrade })
 }

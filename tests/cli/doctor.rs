@@ -961,8 +961,32 @@ fn all_checks_every_service_under_a_directory() {
         .collect();
     assert_eq!(
         uris,
-        ["CODEOWNERS", "CODEOWNERS"],
-        "each service is its own repository"
+        ["team-b/gamma/CODEOWNERS", "team-b/gamma/CODEOWNERS"],
+        "several repositories: paths from the --all directory"
+    );
+    // A monorepo: paths from its root.
+    let mono = s.join("mono");
+    fs::create_dir_all(mono.join("services")).unwrap();
+    git2::Repository::init(&mono).unwrap();
+    let mut cmd = s.plat();
+    run(cmd.args([
+        "new",
+        "service",
+        "delta",
+        "--no-input",
+        "--no-git",
+        "--output",
+        "mono/services/delta",
+    ]))
+    .code(0);
+    fs::remove_file(mono.join("services/delta/.gitignore")).unwrap();
+    commit_all(&mono);
+    let sarif = doctor(&s, &["--all", "mono/services", "--format", "sarif"]).json();
+    assert_valid(&sarif_schema(), &sarif);
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "services/delta/platform.yaml"
     );
 
     doctor(&s, &["--all", "org/team-a"]).code(0);

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::doctor::{commit_all, doctor, doctor_json, failed_ids, service, status};
+use crate::doctor::{commit_all, doctor, doctor_json, entries, failed_ids, service, status};
 use crate::support::{run, Run, Scratch};
 
 fn sync(s: &Scratch, args: &[&str]) -> Run {
@@ -73,7 +73,7 @@ fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
 }
 
 #[test]
-fn sync_adds_and_removes_environments_and_keeps_modes() {
+fn sync_adds_and_removes_environments() {
     let s = Scratch::new();
     service(&s, "api", &[]);
     edit(&s, "api/platform.yaml", "  - name: staging\n", "");
@@ -303,4 +303,81 @@ fn sync_never_writes_through_a_symbolic_link() {
     );
     let (_, doc) = doctor_json(&s, "api", &[]);
     assert_eq!(status(&doc, "PLAT501"), "fail");
+}
+
+#[test]
+fn fix_leaves_suppressed_drift_alone() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    edit(
+        &s,
+        "api/deploy/k8s/prod/service.yaml",
+        "port: 80",
+        "port: 81",
+    );
+    let manifest = s.read("api/platform.yaml");
+    fs::write(
+        s.join("api/platform.yaml"),
+        format!("{manifest}suppressions:\n- check: PLAT500\n  reason: load balancer migration\n"),
+    )
+    .unwrap();
+    commit_all(&s.join("api"));
+    let r = doctor(&s, &["api", "--fix"]);
+    r.code(0).stderr_has("nothing to fix automatically");
+    assert!(s
+        .read("api/deploy/k8s/prod/service.yaml")
+        .contains("port: 81"));
+}
+
+#[test]
+fn a_manifest_without_provenance_needs_an_explicit_template() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    let text = s.read("api/platform.yaml");
+    let start = text.find("\ntemplate:\n").unwrap();
+    let end = start + 1 + text[start + 1..].find("\npipeline:").unwrap();
+    fs::write(
+        s.join("api/platform.yaml"),
+        format!("{}{}", &text[..start + 1], &text[end + 1..]),
+    )
+    .unwrap();
+    commit_all(&s.join("api"));
+    let (_, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(status(&doc, "PLAT500"), "skip");
+    let (_, doc) = doctor_json(&s, "api", &["--template", "service"]);
+    assert_eq!(status(&doc, "PLAT600"), "skip");
+    assert!(entries(&doc, "PLAT600")[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("records no template version"));
+    // Drift is computed with the template named: the CI files it renders
+    // without recorded answers differ, and doctor says so.
+    assert_ne!(status(&doc, "PLAT500"), "skip");
+    sync(&s, &["api"]).code(2).stderr_has("--template");
+}
+
+#[test]
+fn a_relative_template_source_is_relative_to_the_service() {
+    let s = Scratch::new();
+    s.template(
+        "tpl",
+        "name: tiny\nversion: 1.0.0\nvariables:\n  - name: name\nrules:\n  - paths: [\"ci.yml\"]\n    managed: true\nmanifest:\n  metadata:\n    owner: team-x\n",
+        &[("ci.yml", "# {{ managed_header }}\nname: {{ manifest.metadata.name }}\n")],
+    );
+    let mut cmd = s.plat_with_identity();
+    run(cmd.args(["new", "./tpl", "svc", "--no-input"])).code(0);
+    let text = s.read("svc/platform.yaml");
+    let abs = s.join("tpl").canonicalize().unwrap();
+    fs::write(
+        s.join("svc/platform.yaml"),
+        text.replace(&abs.display().to_string(), "../tpl"),
+    )
+    .unwrap();
+    assert!(s.read("svc/platform.yaml").contains("source: ../tpl"));
+    fs::create_dir_all(s.join("elsewhere")).unwrap();
+    let mut cmd = s.plat();
+    let r = run(cmd
+        .current_dir(s.join("elsewhere"))
+        .args(["sync", "../svc", "--check"]));
+    r.code(0).stderr_has("In step");
 }
