@@ -998,3 +998,26 @@ fn all_checks_every_service_under_a_directory() {
         .code(2)
         .stderr_has("nowhere");
 }
+
+#[test]
+fn human_output_is_grouped_coloured_on_request_and_quiet_on_request() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    fs::remove_file(s.join("api/.gitignore")).unwrap();
+    let r = doctor(&s, &["api", "--color", "always"]);
+    r.code(0);
+    assert!(r.stdout.contains("\u{1b}["), "no colour:\n{}", r.stdout);
+    let plain = doctor(&s, &["api"]);
+    assert!(
+        !plain.stdout.contains('\u{1b}'),
+        "NO_COLOR is set:\n{}",
+        plain.stdout
+    );
+    plain
+        .stdout_has("  ✓ PLAT100 platform.yaml found")
+        .stdout_has("  ✗ PLAT203 warning no .gitignore")
+        .stdout_has("score 96%: 26 passed, 1 failed (1 warning), 0 skipped");
+    let quiet = doctor(&s, &["api", "--quiet"]);
+    quiet.stdout_has("PLAT203");
+    assert!(!quiet.stdout.contains("PLAT100"), "{}", quiet.stdout);
+}
