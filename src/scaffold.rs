@@ -118,12 +118,13 @@ pub fn prepare(
     })
 }
 
-/// Runs `work` on a thread with a large stack (deeply nested templates)
-/// and a deadline (templates that loop without end). On the deadline any
-/// staging directory is removed and an error returned; the stuck thread
-/// ends with the process.
+/// Runs `work` (`task`, for the message) on a thread with a large stack
+/// (deeply nested templates) and a deadline (templates that loop without
+/// end). On the deadline any staging directory or file being replaced is
+/// removed and an error returned; the stuck thread ends with the process.
 pub fn with_deadline<T: Send + 'static>(
     timeout: Duration,
+    task: &'static str,
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -139,7 +140,7 @@ pub fn with_deadline<T: Send + 'static>(
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             write::abandon_staging();
             bail!(InputError(format!(
-                "rendering the template took longer than {} seconds; it probably loops without end (check its `for` loops and components); nothing was written",
+                "{task} took longer than {} seconds; the template probably loops without end (check its `for` loops and components); nothing was written",
                 timeout.as_secs_f64()
             )))
         }

@@ -44,6 +44,35 @@ pub fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// [`too_deep`] for text that is usually shallow: a linear byte scan
+/// bounds the nesting first (indentation, open brackets, `- ` runs), and
+/// only text that could be deep pays for the exact pass.
+pub fn too_deep_fast(text: &str, max: usize) -> Option<(usize, usize)> {
+    let limit = max / 2;
+    let mut brackets = 0usize;
+    let mut suspicious = false;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let dashes = line.trim_start().split("- ").take_while(|s| s.is_empty()).count();
+        for b in line.bytes() {
+            match b {
+                b'[' | b'{' => brackets += 1,
+                b']' | b'}' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if indent > limit || dashes > limit / 2 || brackets > limit {
+            suspicious = true;
+            break;
+        }
+    }
+    if suspicious {
+        too_deep(text, max)
+    } else {
+        None
+    }
+}
+
 /// Parses `text` (read from `origin`, used in messages) into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
     if text.len() > MAX_YAML_BYTES {

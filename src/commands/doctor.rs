@@ -56,7 +56,7 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let dir_owned = dir.clone();
-        let a = crate::scaffold::with_deadline(ALL_DEADLINE, move || {
+        let a = crate::scaffold::with_deadline(ALL_DEADLINE, "checking the services", move || {
             all::check_all(&dir_owned, &opts, jobs)
         })?;
         if a.services.is_empty() {
@@ -97,7 +97,7 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = crate::service::locate(&path)?;
     let (fix_requested, allow_dirty) = (args.fix, args.allow_dirty);
-    let (r, fixed) = crate::scaffold::with_deadline(DEADLINE, move || {
+    let (r, fixed) = crate::scaffold::with_deadline(DEADLINE, "checking the service", move || {
         let r = doctor::check(&located, &opts);
         if !fix_requested {
             return Ok((r, None));

@@ -18,7 +18,7 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
     let located = crate::service::locate(&path)?;
     let template = args.template.clone();
     let loc = located.clone();
-    let plan = crate::scaffold::with_deadline(DEADLINE, move || {
+    let plan = crate::scaffold::with_deadline(DEADLINE, "rendering the managed files", move || {
         crate::sync::plan(&loc, template.as_deref())
     })?;
     let pending = !plan.changes.is_empty() || plan.bump.is_some();

@@ -20,12 +20,21 @@ pub(super) fn read_text(root: &Path, rel: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))
 }
 
-/// Every document of a YAML stream, or the first error and its line. The
-/// loader's own recursion limit bounds nesting (doctor runs on threads
-/// with large stacks).
+/// Every document of a YAML stream, or the first error and its line.
+/// Deep nesting is refused before the loader sees it (it takes time that
+/// grows with the square of the depth).
 pub(super) fn yaml_documents(
     text: &str,
 ) -> Result<Vec<serde_yaml::Value>, (String, Option<usize>)> {
+    if let Some((line, _)) = crate::yaml::too_deep_fast(text, crate::yaml::MAX_DEPTH) {
+        return Err((
+            format!(
+                "the document is nested more than {} levels deep",
+                crate::yaml::MAX_DEPTH
+            ),
+            Some(line),
+        ));
+    }
     let mut docs = Vec::new();
     for de in serde_yaml::Deserializer::from_str(text) {
         match <serde_yaml::Value as serde::Deserialize>::deserialize(de) {

@@ -159,7 +159,7 @@ struct YamlProblem {
 }
 
 fn parse_yaml(text: &str) -> Result<serde_yaml::Value, YamlProblem> {
-    if let Some((line, _)) = crate::yaml::too_deep(text, manifest::MAX_DEPTH) {
+    if let Some((line, _)) = crate::yaml::too_deep_fast(text, manifest::MAX_DEPTH) {
         return Err(YamlProblem {
             message: format!(
                 "the document is nested too deeply; plat reads at most {} levels",
