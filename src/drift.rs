@@ -6,10 +6,149 @@ use anyhow::{Context as _, Result};
 use globset::GlobSet;
 use std::path::Path;
 
+use crate::error::InputError;
 use crate::manifest::Manifest;
 use crate::render::{Compiled, PlannedFile, Renderer, MANAGED_MARKER};
 use crate::scaffold::{self, MANIFEST_FILE};
 use crate::source::Template;
+
+/// Which template renders a service's managed files: `--template` if
+/// given, else the one platform.yaml records (`builtin:NAME`, or a
+/// directory, relative to the service if the path is relative).
+pub fn template_spec(
+    manifest: &Manifest,
+    given: Option<&str>,
+    service_root: &Path,
+) -> Option<String> {
+    if let Some(spec) = given {
+        return Some(spec.to_string());
+    }
+    let source = &manifest.template.as_ref()?.source;
+    if let Some(name) = source.strip_prefix("builtin:") {
+        return Some(name.to_string());
+    }
+    let path = Path::new(source);
+    Some(if path.is_relative() {
+        service_root.join(path).display().to_string()
+    } else {
+        source.clone()
+    })
+}
+
+/// How the template in hand stands to the one platform.yaml records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Nothing to compare: no recorded template, or `--template` named
+    /// another one. The string says which.
+    Unrecorded(String),
+    Same,
+    /// The service is on an older version: a sync moves it to `available`.
+    Older {
+        recorded: String,
+        available: String,
+    },
+    /// platform.yaml records a newer version than this plat has.
+    Newer {
+        recorded: String,
+        available: String,
+    },
+}
+
+/// Compares versions by SemVer when both are, else any difference counts
+/// as older (the template in hand is the one to move to).
+pub fn standing(manifest: &Manifest, template: &Template) -> Standing {
+    let def = &template.definition;
+    let Some(rec) = &manifest.template else {
+        return Standing::Unrecorded("platform.yaml records no template".into());
+    };
+    if rec.name != def.name {
+        return Standing::Unrecorded(format!(
+            "the template given is `{}`, platform.yaml records `{}`",
+            def.name, rec.name
+        ));
+    }
+    let (recorded, available) = (rec.version.clone(), def.version.clone());
+    let order = match (
+        semver::Version::parse(&recorded),
+        semver::Version::parse(&available),
+    ) {
+        (Ok(r), Ok(a)) => r.cmp(&a),
+        _ if recorded == available => std::cmp::Ordering::Equal,
+        _ => std::cmp::Ordering::Less,
+    };
+    match order {
+        std::cmp::Ordering::Equal => Standing::Same,
+        std::cmp::Ordering::Less => Standing::Older {
+            recorded,
+            available,
+        },
+        std::cmp::Ordering::Greater => Standing::Newer {
+            recorded,
+            available,
+        },
+    }
+}
+
+/// Moving a service to a newer template version: platform.yaml's new text.
+#[derive(Debug, Clone)]
+pub struct Upgrade {
+    pub from: String,
+    pub to: String,
+    /// platform.yaml with only `template.version` changed.
+    pub manifest: String,
+}
+
+impl Upgrade {
+    /// The upgrade `standing` calls for, computed before anything is
+    /// written so a manifest plat cannot edit stops the whole sync.
+    pub fn of(standing: &Standing, manifest_text: &str) -> Result<Option<Upgrade>> {
+        let Standing::Older {
+            recorded,
+            available,
+        } = standing
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Upgrade {
+            from: recorded.clone(),
+            to: available.clone(),
+            manifest: with_template_version(manifest_text, recorded, available)?,
+        }))
+    }
+}
+
+/// platform.yaml's text with only the `template.version` scalar replaced,
+/// keeping every comment and the developer's formatting.
+fn with_template_version(text: &str, old: &str, new: &str) -> Result<String> {
+    let positions = crate::manifest::Positions::of(text);
+    let unmovable = || {
+        anyhow::anyhow!(InputError(format!(
+            "{MANIFEST_FILE}: cannot find `template.version: {old}` to update it to {new}; set it by hand and run plat sync again"
+        )))
+    };
+    let (line, column) = positions.value("template.version").ok_or_else(unmovable)?;
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>()
+        + text
+            .split_inclusive('\n')
+            .nth(line - 1)
+            .and_then(|l| l.char_indices().nth(column - 1).map(|(i, _)| i))
+            .ok_or_else(unmovable)?;
+    let rest = &text[start..];
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .map_or(0, char::len_utf8);
+    if !rest[quote..].starts_with(old) {
+        return Err(unmovable());
+    }
+    let at = start + quote;
+    Ok(format!("{}{new}{}", &text[..at], &text[at + old.len()..]))
+}
 
 /// The managed files a manifest renders to, and the globs that say which
 /// paths are plat's.
@@ -22,7 +161,7 @@ pub struct Expected {
 }
 
 /// Renders the managed files of `template` from `manifest` alone, with
-/// the template's files pre-parsed by `render::compile_managed` if given.
+/// the template's files pre-parsed (`render::Compiled`) if given.
 pub fn expected(
     template: &Template,
     manifest: &Manifest,
@@ -69,6 +208,20 @@ pub enum ChangeKind {
     Remove,
 }
 
+impl ChangeKind {
+    /// `Created`, or `Would create` when nothing is written.
+    pub fn verb(self, written: bool) -> &'static str {
+        match (self, written) {
+            (ChangeKind::Create, true) => "Created",
+            (ChangeKind::Update, true) => "Updated",
+            (ChangeKind::Remove, true) => "Removed",
+            (ChangeKind::Create, false) => "Would create",
+            (ChangeKind::Update, false) => "Would update",
+            (ChangeKind::Remove, false) => "Would remove",
+        }
+    }
+}
+
 /// One managed file out of step with platform.yaml.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -112,7 +265,7 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
     for f in &expected.files {
         wanted.insert(f.path.as_str());
         let path = root.join(&f.path);
-        match std::fs::read(&path) {
+        match read_bounded(&path, f.contents.len()) {
             Ok(old) if old == f.contents => {}
             Ok(old) => changes.push(Change {
                 path: f.path.clone(),
@@ -138,11 +291,15 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
             continue;
         }
         let path = root.join(&rel);
-        let old = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        if old
+        // The marker is in the header: the start of the file is enough.
+        let head = read_bounded(&path, HEAD_BYTES)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if head
             .windows(MANAGED_MARKER.len())
             .any(|w| w == MANAGED_MARKER.as_bytes())
         {
+            let old = read_bounded(&path, crate::engine::MAX_OUTPUT_BYTES)
+                .with_context(|| format!("reading {}", path.display()))?;
             changes.push(Change {
                 path: rel,
                 kind: ChangeKind::Remove,
@@ -154,6 +311,34 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(changes)
+}
+
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A file's bytes for comparing with `want` bytes: all of them when the
+/// sizes agree, else enough for a diff, so a huge file costs no more than
+/// a normal one.
+fn read_bounded(path: &Path, want: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let cap = if len == want as u64 {
+        len
+    } else {
+        len.min(want as u64 + HEAD_BYTES as u64)
+    };
+    let mut bytes = Vec::with_capacity(cap as usize);
+    f.take(cap).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < len {
+        bytes.extend_from_slice(
+            format!(
+                "\n[plat: {} more bytes not shown]\n",
+                len - bytes.len() as u64
+            )
+            .as_bytes(),
+        );
+    }
+    Ok(bytes)
 }
 
 /// Files under `root` matching the managed globs, skipping `.git`,
@@ -196,7 +381,7 @@ fn walk(root: &Path, rel: &str, globs: &GlobSet, out: &mut Vec<String>) {
     for e in entries.flatten() {
         let name = e.file_name();
         let Some(name) = name.to_str() else { continue };
-        if matches!(name, ".git" | "node_modules" | "target") {
+        if crate::service::SKIP_DIRS.contains(&name) {
             continue;
         }
         let child = if rel.is_empty() {

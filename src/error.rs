@@ -7,7 +7,8 @@ pub mod exit {
     pub const PROBLEMS: u8 = 1;
     /// Bad usage or bad input; nothing was changed.
     pub const ERROR: u8 = 2;
-    /// Interrupted by Ctrl-C or SIGTERM; nothing was left behind.
+    /// Interrupted by Ctrl-C or SIGTERM: `new` leaves nothing behind;
+    /// `sync` and `doctor --fix` stop after the file being replaced.
     pub const INTERRUPTED: u8 = 130;
 }
 

@@ -318,7 +318,7 @@ impl Renderer {
 
     /// Only the managed files, which need nothing but `ctxs.managed`: what
     /// `plat doctor` and `plat sync` compare with the files on disk.
-    /// `compiled` (from [`compile_managed`]) saves parsing them again for
+    /// `compiled` (from [`Compiled::of`]) saves parsing them again for
     /// every service.
     pub fn managed(
         template: &Template,
@@ -521,8 +521,8 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Errors in a file are left for its render to report with the usual
-    /// context: such a file is simply not pre-parsed.
+    /// When a file does not parse, none is pre-parsed: each then renders
+    /// on its own and reports its error with the usual context.
     pub fn of(template: &Template) -> Result<Compiled> {
         let globs = RuleGlobs::of(template)?;
         let mut texts = Vec::new();

@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::error::InputError;
 use crate::scaffold::MANIFEST_FILE;
 
+/// Directories never searched for services or their files: git's own, and
+/// the dependency and build trees that hold most files of a checkout.
+pub const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target"];
+
 /// The git repository a service lives in, as far as doctor cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RepoState {
@@ -96,9 +100,12 @@ pub fn locate(path: &Path) -> Result<Located> {
         });
     }
     let repo = repository(&abs);
-    let stop = match &repo {
-        RepoState::Bare { .. } => Some(abs.clone()),
-        other => other.workdir().map(normalize),
+    // Outside a working tree there is no root to stop at: only PATH itself
+    // is searched, so plat never picks up (or writes beside) a manifest in
+    // some unrelated directory above.
+    let stop = match repo.workdir() {
+        Some(w) => normalize(w),
+        None => abs.clone(),
     };
     let mut searched = Vec::new();
     let mut dir = abs.as_path();
@@ -113,7 +120,7 @@ pub fn locate(path: &Path) -> Result<Located> {
                 searched,
             });
         }
-        if stop.as_deref() == Some(dir) {
+        if stop == dir {
             break;
         }
         match dir.parent() {

@@ -6,9 +6,9 @@ use anyhow::{bail, Context as _, Result};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::drift::{self, Change, ChangeKind};
+use crate::drift::{self, Change, ChangeKind, Upgrade};
 use crate::error::InputError;
-use crate::manifest::{self, Manifest, Positions};
+use crate::manifest::{self, Manifest};
 use crate::scaffold::MANIFEST_FILE;
 use crate::service::{Located, RepoState};
 
@@ -17,9 +17,9 @@ pub struct Plan {
     pub root: PathBuf,
     pub manifest: Manifest,
     pub changes: Vec<Change>,
-    /// `(recorded, available)` when the template is newer than the one
-    /// platform.yaml records: its `template.version` is updated too.
-    pub bump: Option<(String, String)>,
+    /// Set when the template is newer than the version platform.yaml
+    /// records: `template.version` moves too.
+    pub upgrade: Option<Upgrade>,
     /// Name and version of the template rendered with.
     pub template: (String, String),
 }
@@ -29,8 +29,13 @@ pub struct Plan {
 pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
     let Some(path) = &located.manifest else {
         bail!(InputError(format!(
-            "no {MANIFEST_FILE} in `{}` or above it; run plat sync inside a service created by `plat new`",
-            located.searched.first().unwrap_or(&located.root).display()
+            "no {MANIFEST_FILE} in `{}`{}; run plat sync inside a service created by `plat new`",
+            located.searched.first().unwrap_or(&located.root).display(),
+            if located.searched.len() > 1 {
+                " or above it"
+            } else {
+                ""
+            }
         )));
     };
     let text =
@@ -46,67 +51,36 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
                 .join("\n")
         ))
     })?;
-    let spec = match (template, &m.template) {
-        (Some(t), _) => t.to_string(),
-        (None, Some(t)) => recorded_source(&t.source, &located.root),
-        (None, None) => bail!(InputError(format!(
+    let Some(spec) = drift::template_spec(&m, template, &located.root) else {
+        bail!(InputError(format!(
             "{} records no template (`template:`), so plat manages none of its files; pass --template to name one",
             path.display()
-        ))),
+        )));
     };
     let tpl = crate::source::load(&spec).with_context(|| {
         format!("loading the template `{spec}` named in {MANIFEST_FILE}; pass --template PATH if it moved")
     })?;
-    let available = tpl.definition.version.clone();
-    let recorded = m.template.as_ref().map(|t| t.version.clone());
-    let mut bump = None;
-    if let Some(rec) = &recorded {
-        match compare_versions(rec, &available) {
-            std::cmp::Ordering::Greater => bail!(InputError(format!(
-                "{MANIFEST_FILE} records template {} {rec}, newer than the {available} this plat has; upgrade plat",
-                tpl.definition.name
-            ))),
-            std::cmp::Ordering::Less => bump = Some((rec.clone(), available.clone())),
-            std::cmp::Ordering::Equal => {}
-        }
+    let standing = drift::standing(&m, &tpl);
+    if let drift::Standing::Newer {
+        recorded,
+        available,
+    } = &standing
+    {
+        bail!(InputError(format!(
+            "{MANIFEST_FILE} records template {} {recorded}, newer than the {available} this plat has; upgrade plat",
+            tpl.definition.name
+        )));
     }
+    let upgrade = Upgrade::of(&standing, &text)?;
     let expected = drift::expected(&tpl, &m, None)?;
     let changes = drift::compare(&located.root, &expected)?;
     Ok(Plan {
         root: located.root.clone(),
         manifest: m,
         changes,
-        bump,
-        template: (tpl.definition.name.clone(), available),
+        upgrade,
+        template: (tpl.definition.name.clone(), tpl.definition.version.clone()),
     })
-}
-
-/// The template spec platform.yaml's `template.source` names: a built-in
-/// (`builtin:service`), or a directory, relative to the service if the
-/// path is relative.
-pub fn recorded_source(source: &str, service_root: &Path) -> String {
-    if let Some(name) = source.strip_prefix("builtin:") {
-        return name.to_string();
-    }
-    let path = Path::new(source);
-    if path.is_relative() {
-        service_root.join(path).display().to_string()
-    } else {
-        source.to_string()
-    }
-}
-
-/// Orders template versions: by SemVer when both are, else any difference
-/// counts as older (the template in hand is the one to move to).
-pub fn compare_versions(recorded: &str, available: &str) -> std::cmp::Ordering {
-    match (
-        semver::Version::parse(recorded),
-        semver::Version::parse(available),
-    ) {
-        (Ok(r), Ok(a)) => r.cmp(&a),
-        _ if recorded == available => std::cmp::Ordering::Equal,
-        _ => std::cmp::Ordering::Less,
-    }
 }
 
 /// Files among `paths` (relative to `root`) that exist and hold work git
@@ -168,10 +142,13 @@ pub fn refuse_dirty(located: &Located, changes: &[Change], allow_dirty: bool) ->
 
 /// Applies `changes` under `root`: each file written to a temporary file
 /// beside it and renamed over the old one; removed files take their
-/// emptied directories with them. Then bumps `template.version`.
-pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -> Result<()> {
+/// emptied directories with them. Then platform.yaml, for an upgrade.
+pub fn apply(root: &Path, changes: &[Change], upgrade: Option<&Upgrade>) -> Result<()> {
     for c in changes {
         refuse_symlinks(root, &c.path)?;
+    }
+    if upgrade.is_some() {
+        refuse_symlinks(root, MANIFEST_FILE)?;
     }
     for (done, c) in changes.iter().enumerate() {
         crate::write::check_interrupt().with_context(|| {
@@ -202,8 +179,8 @@ pub fn apply(root: &Path, changes: &[Change], bump: Option<&(String, String)>) -
             }
         }
     }
-    if let Some((old, new)) = bump {
-        bump_version(&root.join(MANIFEST_FILE), old, new)?;
+    if let Some(u) = upgrade {
+        write_atomic(&root.join(MANIFEST_FILE), u.manifest.as_bytes(), false)?;
     }
     Ok(())
 }
@@ -262,37 +239,4 @@ pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Rewrites only the `template.version` scalar of platform.yaml, keeping
-/// every comment and the developer's formatting.
-fn bump_version(path: &Path, old: &str, new: &str) -> Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let line = Positions::of(&text)
-        .line("template.version")
-        .with_context(|| format!("{}: `template.version` not found", path.display()))?;
-    let mut out = String::with_capacity(text.len() + new.len());
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            match l
-                .find("version")
-                .map(|k| k + "version".len())
-                .and_then(|k| l[k..].find(old).map(|j| k + j))
-            {
-                Some(at) => {
-                    out.push_str(&l[..at]);
-                    out.push_str(new);
-                    out.push_str(&l[at + old.len()..]);
-                }
-                None => bail!(
-                    "{}: cannot find `{old}` on line {line} to update it",
-                    path.display()
-                ),
-            }
-        } else {
-            out.push_str(l);
-        }
-    }
-    write_atomic(path, out.as_bytes(), false)
 }

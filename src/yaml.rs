@@ -53,7 +53,11 @@ pub fn too_deep_fast(text: &str, max: usize) -> Option<(usize, usize)> {
     let mut suspicious = false;
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();
-        let dashes = line.trim_start().split("- ").take_while(|s| s.is_empty()).count();
+        let dashes = line
+            .trim_start()
+            .split("- ")
+            .take_while(|s| s.is_empty())
+            .count();
         for b in line.bytes() {
             match b {
                 b'[' | b'{' => brackets += 1,
@@ -90,6 +94,16 @@ pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
     serde_yaml::from_str(text).map_err(|e| describe(&e, origin))
 }
 
+/// A YAML error's message without the " at line L column C" the loader
+/// appends: plat shows the location its own way.
+pub fn message(err: &serde_yaml::Error) -> String {
+    let mut message = err.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    message
+}
+
 /// Turns a YAML error into `origin:line:col: message`, with a hint for the
 /// limits that protect against hostile input.
 pub fn describe(err: &serde_yaml::Error, origin: &str) -> anyhow::Error {
@@ -103,11 +117,7 @@ pub fn describe(err: &serde_yaml::Error, origin: &str) -> anyhow::Error {
     } else {
         ""
     };
-    // serde_yaml appends " at line L column C" itself; lead with the location instead.
-    let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    let message = self::message(err);
     match err.location() {
         Some(loc) => anyhow!("{origin}:{}:{}: {message}{hint}", loc.line(), loc.column()),
         None => anyhow!("{origin}: {message}{hint}"),

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use crate::cli::{DoctorArgs, ReportFormat};
 use crate::doctor::{self, all, fix, policy::Policy, report, sarif, Options};
-use crate::drift::ChangeKind;
 use crate::error::exit;
 use crate::ui::Ui;
 
@@ -96,33 +95,31 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
 
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = crate::service::locate(&path)?;
-    let (fix_requested, allow_dirty) = (args.fix, args.allow_dirty);
-    let (r, fixed) = crate::scaffold::with_deadline(DEADLINE, "checking the service", move || {
-        let r = doctor::check(&located, &opts);
-        if !fix_requested {
-            return Ok((r, None));
-        }
-        let owner = owner_of(&located);
-        let fixed = fix::apply(&located, &r, owner.as_deref(), allow_dirty)?;
-        let again = doctor::check(&located, &opts);
-        Ok((again, Some(fixed)))
-    })?;
+    // Checks run under the deadline; fixes are plain file writes, outside it.
+    let opts = std::sync::Arc::new(opts);
+    let check = |located: &crate::service::Located| {
+        let (located, opts) = (located.clone(), opts.clone());
+        crate::scaffold::with_deadline(DEADLINE, "checking the service", move || {
+            Ok(doctor::check(&located, &opts))
+        })
+    };
+    let mut r = check(&located)?;
+    let mut fixed = None;
+    if args.fix {
+        fixed = Some(fix::apply(&located, &r, args.allow_dirty)?);
+        r = check(&located)?;
+    }
     if let Some(f) = &fixed {
         for c in &f.changes {
-            let verb = match c.kind {
-                ChangeKind::Create => "Created",
-                ChangeKind::Update => "Updated",
-                ChangeKind::Remove => "Removed",
-            };
-            ui.status(verb, &c.path);
+            ui.status(c.kind.verb(true), &c.path);
         }
-        if let Some((old, new)) = &f.bumped {
+        if let Some(u) = &f.upgrade {
             ui.status(
                 "Updated",
-                format!("platform.yaml template.version {old} -> {new}"),
+                format!("platform.yaml template.version {} -> {}", u.from, u.to),
             );
         }
-        if f.changes.is_empty() && f.bumped.is_none() {
+        if f.changes.is_empty() && f.upgrade.is_none() {
             ui.note("nothing to fix automatically");
         }
     }
@@ -131,11 +128,15 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
         ReportFormat::Json => {
             let mut doc = report::json(&r, strict);
             if let Some(f) = &fixed {
-                doc["fixed"] = serde_json::json!(f
+                let mut list: Vec<serde_json::Value> = f
                     .changes
                     .iter()
                     .map(|c| serde_json::json!({"path": c.path, "change": c.kind}))
-                    .collect::<Vec<_>>());
+                    .collect();
+                if f.upgrade.is_some() {
+                    list.push(serde_json::json!({"path": "platform.yaml", "change": "update"}));
+                }
+                doc["fixed"] = serde_json::Value::Array(list);
             }
             super::print_json(&doc)?
         }
@@ -147,12 +148,6 @@ pub fn run(args: DoctorArgs, ui: Ui) -> Result<u8> {
     } else {
         exit::SUCCESS
     })
-}
-
-/// metadata.owner, when platform.yaml is valid.
-fn owner_of(located: &crate::service::Located) -> Option<String> {
-    let text = std::fs::read_to_string(located.manifest.as_ref()?).ok()?;
-    crate::manifest::parse(&text).ok().map(|m| m.metadata.owner)
 }
 
 /// Styled text on stdout; anstream strips the styles when colours are off.

@@ -45,7 +45,10 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
 
     if args.dry_run {
         let p = Arc::clone(&prepared);
-        let plan = scaffold::with_deadline(req.render_timeout, "rendering the template", move || scaffold::dry_run(&p))?;
+        let plan =
+            scaffold::with_deadline(req.render_timeout, "rendering the template", move || {
+                scaffold::dry_run(&p)
+            })?;
         match args.format {
             Format::Json => super::print_json(&serde_json::json!({
                 "template": def.name,
@@ -88,7 +91,9 @@ pub fn run(args: NewArgs, ui: Ui) -> Result<u8> {
 
     let written = {
         let (p, r) = (Arc::clone(&prepared), req.clone());
-        scaffold::with_deadline(req.render_timeout, "rendering the template", move || scaffold::write(&r, &p))?
+        scaffold::with_deadline(req.render_timeout, "rendering the template", move || {
+            scaffold::write(&r, &p)
+        })?
     };
     let outputs = &prepared.renderer.outputs;
     let counts = render::counts(&written.kinds);

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{Format, SyncArgs};
-use crate::drift::ChangeKind;
 use crate::error::exit;
 use crate::ui::Ui;
 
@@ -18,23 +17,20 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
     let located = crate::service::locate(&path)?;
     let template = args.template.clone();
     let loc = located.clone();
-    let plan = crate::scaffold::with_deadline(DEADLINE, "rendering the managed files", move || {
-        crate::sync::plan(&loc, template.as_deref())
-    })?;
-    let pending = !plan.changes.is_empty() || plan.bump.is_some();
+    let plan =
+        crate::scaffold::with_deadline(DEADLINE, "rendering the managed files", move || {
+            crate::sync::plan(&loc, template.as_deref())
+        })?;
+    let pending = !plan.changes.is_empty() || plan.upgrade.is_some();
     let write = pending && !args.check && !args.dry_run;
     if write {
         crate::sync::refuse_dirty(&located, &plan.changes, args.allow_dirty)?;
-        crate::sync::apply(&plan.root, &plan.changes, plan.bump.as_ref())?;
+        crate::sync::apply(&plan.root, &plan.changes, plan.upgrade.as_ref())?;
     }
-    let verb = |k: ChangeKind| match (k, write) {
-        (ChangeKind::Create, true) => "Created",
-        (ChangeKind::Update, true) => "Updated",
-        (ChangeKind::Remove, true) => "Removed",
-        (ChangeKind::Create, false) => "Would create",
-        (ChangeKind::Update, false) => "Would update",
-        (ChangeKind::Remove, false) => "Would remove",
-    };
+    let upgrade_line = plan
+        .upgrade
+        .as_ref()
+        .map(|u| format!("platform.yaml template.version {} -> {}", u.from, u.to));
     match args.format {
         Format::Json => super::print_json(&json!({
             "service": plan.manifest.metadata.name,
@@ -42,7 +38,7 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
             "template": {"name": plan.template.0, "version": plan.template.1},
             "written": write,
             "inSync": !pending,
-            "templateVersion": plan.bump.as_ref().map(|(from, to)| json!({"from": from, "to": to})),
+            "templateVersion": plan.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
             "changes": plan.changes.iter().map(|c| json!({
                 "path": c.path,
                 "change": c.kind,
@@ -59,17 +55,20 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
             } else if !write {
                 let mut out = std::io::stdout().lock();
                 for c in &plan.changes {
-                    writeln!(out, "{} {}", verb(c.kind).to_lowercase(), c.path)?;
+                    writeln!(out, "{} {}", c.kind.verb(false).to_lowercase(), c.path)?;
+                }
+                if let Some(line) = &upgrade_line {
+                    writeln!(out, "would update {line}")?;
                 }
             }
-            for c in &plan.changes {
-                if write {
-                    ui.status(verb(c.kind), &c.path);
+            if write {
+                ui.status("Syncing", plan.root.display());
+                for c in &plan.changes {
+                    ui.status(c.kind.verb(true), &c.path);
                 }
-            }
-            if let Some((from, to)) = &plan.bump {
-                let v = if write { "Updated" } else { "Would update" };
-                ui.status(v, format!("platform.yaml template.version {from} -> {to}"));
+                if let Some(line) = &upgrade_line {
+                    ui.status("Updated", line);
+                }
             }
             if !pending {
                 ui.status(
@@ -80,10 +79,20 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
                     ),
                 );
             } else if args.check {
+                let n = plan.changes.len();
+                let mut what = Vec::new();
+                if n > 0 {
+                    what.push(format!(
+                        "{n} managed file{} out of step",
+                        if n == 1 { " is" } else { "s are" }
+                    ));
+                }
+                if plan.upgrade.is_some() {
+                    what.push("template.version is behind the template".to_string());
+                }
                 ui.warn(format!(
-                    "{} managed file{} out of step with platform.yaml; run `plat sync` to update them",
-                    plan.changes.len(),
-                    if plan.changes.len() == 1 { " is" } else { "s are" }
+                    "{} with platform.yaml; run `plat sync` to update",
+                    what.join(" and ")
                 ));
             }
         }

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use super::{check, Options, ServiceReport, Summary};
 use crate::error::InputError;
 use crate::scaffold::MANIFEST_FILE;
+use crate::service::SKIP_DIRS;
 
 /// The reports of every service under `root`, in path order.
 pub struct AllReport {
@@ -35,9 +36,6 @@ impl AllReport {
     }
 }
 
-/// Directory names never descended into.
-const SKIP: &[&str] = &[".git", "node_modules", "target"];
-
 /// Walks `root` with `threads` threads, calling `found` with every
 /// platform.yaml as soon as it is seen.
 fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
@@ -50,7 +48,7 @@ fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
         .filter_entry(|e| {
             !(e.depth() > 0
                 && e.file_type().is_some_and(|t| t.is_dir())
-                && SKIP.iter().any(|s| e.file_name() == *s))
+                && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
         })
         .build_parallel()
         .run(|| {
@@ -64,19 +62,6 @@ fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
                 ignore::WalkState::Continue
             })
         });
-}
-
-/// Every platform.yaml under `root`, sorted.
-pub fn find_manifests(root: &Path, jobs: usize) -> Vec<PathBuf> {
-    let found = Mutex::new(Vec::new());
-    walk(root, jobs, &|p| {
-        if let Ok(mut f) = found.lock() {
-            f.push(p);
-        }
-    });
-    let mut found = found.into_inner().unwrap_or_default();
-    found.sort();
-    found
 }
 
 /// Checks every service under `dir` with `jobs` threads. Services are

@@ -18,6 +18,8 @@ pub struct CheckSpec {
     pub remediation: &'static str,
     /// `plat doctor --fix` can repair it.
     pub fixable: bool,
+    /// Needs a valid platform.yaml: skipped when the manifest checks fail.
+    pub needs_manifest: bool,
 }
 
 const fn check(
@@ -37,6 +39,19 @@ const fn check(
         summary,
         remediation,
         fixable,
+        needs_manifest: !matches!(
+            id.as_bytes(),
+            b"PLAT100"
+                | b"PLAT101"
+                | b"PLAT102"
+                | b"PLAT103"
+                | b"PLAT200"
+                | b"PLAT201"
+                | b"PLAT202"
+                | b"PLAT203"
+                | b"PLAT400"
+                | b"PLAT401"
+        ),
     }
 }
 

@@ -40,13 +40,7 @@ pub(super) fn yaml_documents(
         match <serde_yaml::Value as serde::Deserialize>::deserialize(de) {
             Ok(serde_yaml::Value::Null) => {}
             Ok(v) => docs.push(v),
-            Err(e) => {
-                let mut message = e.to_string();
-                if let Some(i) = message.find(" at line ") {
-                    message.truncate(i);
-                }
-                return Err((message, e.location().map(|l| l.line())));
-            }
+            Err(e) => return Err((crate::yaml::message(&e), e.location().map(|l| l.line()))),
         }
     }
     Ok(docs)

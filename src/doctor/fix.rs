@@ -2,21 +2,22 @@
 //! back in step with platform.yaml (as `plat sync` does) and a missing
 //! CODEOWNERS entry is added; scaffolded files are never touched.
 
-use anyhow::Result;
+use anyhow::{bail, Context as _, Result};
 
 use super::repository::{codeowners_file, names_owner};
 use super::ServiceReport;
-use crate::drift::{Change, ChangeKind};
+use crate::drift::{Change, ChangeKind, Upgrade};
+use crate::error::InputError;
 use crate::service::Located;
 
 /// What `--fix` changed.
 pub struct Fixed {
     pub changes: Vec<Change>,
-    pub bumped: Option<(String, String)>,
+    pub upgrade: Option<Upgrade>,
 }
 
 /// The changes that repair `report`'s fixable findings.
-pub fn plan(report: &ServiceReport, owner: Option<&str>) -> Vec<Change> {
+pub fn plan(report: &ServiceReport) -> Result<Vec<Change>> {
     // Only drift that counts: a suppressed or disabled finding stays as it is.
     let mut changes: Vec<Change> = report
         .changes
@@ -37,23 +38,31 @@ pub fn plan(report: &ServiceReport, owner: Option<&str>) -> Vec<Change> {
         .findings
         .iter()
         .any(|f| f.id == "PLAT204" && f.counts());
-    if let (true, Some(owner)) = (codeowners_failed, owner) {
+    if let (true, Some(owner)) = (codeowners_failed, report.owner.as_deref()) {
         let path = codeowners_file(&report.root).unwrap_or("CODEOWNERS");
         let rendered = changes
             .iter()
             .find(|c| c.path == path && c.kind != ChangeKind::Remove)
             .is_some_and(|c| names_owner(&String::from_utf8_lossy(&c.new), owner));
         if !rendered {
-            let old = std::fs::read(report.root.join(path)).unwrap_or_default();
-            let new = with_owner(&String::from_utf8_lossy(&old), owner);
+            let full = report.root.join(path);
+            let (kind, old) = match std::fs::read(&full) {
+                Ok(old) => (ChangeKind::Update, old),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    (ChangeKind::Create, Vec::new())
+                }
+                Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
+            };
+            let Ok(text) = std::str::from_utf8(&old) else {
+                bail!(InputError(format!(
+                    "{path} is not UTF-8 text, so plat will not edit it; add `* @{owner}` to it by hand"
+                )));
+            };
+            let new = with_owner(text, owner);
             changes.retain(|c| c.path != path);
             changes.push(Change {
                 path: path.to_string(),
-                kind: if old.is_empty() && !report.root.join(path).exists() {
-                    ChangeKind::Create
-                } else {
-                    ChangeKind::Update
-                },
+                kind,
                 old,
                 new: new.into_bytes(),
                 executable: false,
@@ -61,7 +70,7 @@ pub fn plan(report: &ServiceReport, owner: Option<&str>) -> Vec<Change> {
         }
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
-    changes
+    Ok(changes)
 }
 
 /// CODEOWNERS with `* @owner` as its first rule, so the more specific
@@ -89,25 +98,17 @@ fn with_owner(text: &str, owner: &str) -> String {
 
 /// Applies the fixes for `report` (refusing uncommitted files unless
 /// `allow_dirty`).
-pub fn apply(
-    located: &Located,
-    report: &ServiceReport,
-    owner: Option<&str>,
-    allow_dirty: bool,
-) -> Result<Fixed> {
-    let changes = plan(report, owner);
-    let bump = report.template_version.clone().filter(|_| {
+pub fn apply(located: &Located, report: &ServiceReport, allow_dirty: bool) -> Result<Fixed> {
+    let changes = plan(report)?;
+    let upgrade = report.upgrade.clone().filter(|_| {
         report
             .findings
             .iter()
             .any(|f| f.id == "PLAT600" && f.counts())
     });
     crate::sync::refuse_dirty(located, &changes, allow_dirty)?;
-    crate::sync::apply(&report.root, &changes, bump.as_ref())?;
-    Ok(Fixed {
-        changes,
-        bumped: bump,
-    })
+    crate::sync::apply(&report.root, &changes, upgrade.as_ref())?;
+    Ok(Fixed { changes, upgrade })
 }
 
 #[cfg(test)]

@@ -37,8 +37,9 @@ pub(super) fn read(run: &mut Run, located: &Located) -> State {
                 (RepoState::Ready { .. } | RepoState::Unborn { .. }, _) => {
                     format!("no platform.yaml at the repository root `{near}`")
                 }
-                _ if located.searched.len() == 1 => format!("no platform.yaml in `{near}`"),
-                _ => format!("no platform.yaml in `{near}` or any directory above it"),
+                _ => format!(
+                    "no platform.yaml in `{near}` (outside a git repository plat looks only there)"
+                ),
             };
             run.fail("PLAT100", msg, None);
             run.skip(
@@ -152,42 +153,21 @@ fn text_of(path: &Path) -> Result<String, String> {
     })
 }
 
-/// A YAML problem with its line.
-struct YamlProblem {
-    message: String,
-    line: Option<usize>,
-}
-
-fn parse_yaml(text: &str) -> Result<serde_yaml::Value, YamlProblem> {
-    if let Some((line, _)) = crate::yaml::too_deep_fast(text, manifest::MAX_DEPTH) {
-        return Err(YamlProblem {
-            message: format!(
-                "the document is nested too deeply; plat reads at most {} levels",
-                manifest::MAX_DEPTH
-            ),
-            line: Some(line),
-        });
-    }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(v @ serde_yaml::Value::Mapping(_)) => Ok(v),
-        Ok(serde_yaml::Value::Null) => Err(YamlProblem {
-            message: "the file is empty; it needs apiVersion, kind and metadata".into(),
-            line: None,
-        }),
-        Ok(_) => Err(YamlProblem {
-            message: "the document is not a mapping of fields".into(),
-            line: Some(1),
-        }),
-        Err(e) => {
-            let mut message = e.to_string();
-            if let Some(i) = message.find(" at line ") {
-                message.truncate(i);
-            }
-            Err(YamlProblem {
-                message,
-                line: e.location().map(|l| l.line()),
-            })
-        }
+/// platform.yaml as a YAML mapping, or why not.
+fn parse_yaml(text: &str) -> Result<serde_yaml::Value, manifest::Problem> {
+    let whole = |message: &str, line| manifest::Problem {
+        path: String::new(),
+        line,
+        column: None,
+        message: message.into(),
+    };
+    match manifest::load_yaml(text)? {
+        v @ serde_yaml::Value::Mapping(_) => Ok(v),
+        serde_yaml::Value::Null => Err(whole(
+            "the file is empty; it needs apiVersion, kind and metadata",
+            None,
+        )),
+        _ => Err(whole("the document is not a mapping of fields", Some(1))),
     }
 }
 

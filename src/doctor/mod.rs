@@ -123,8 +123,10 @@ pub struct ServiceReport {
     pub findings: Vec<Finding>,
     /// Out-of-step managed files, for `--fix` (empty when drift was skipped).
     pub changes: Vec<Change>,
-    /// The template the managed files were rendered with, for `--fix`.
-    pub template_version: Option<(String, String)>,
+    /// The move to a newer template version, for `--fix`.
+    pub upgrade: Option<crate::drift::Upgrade>,
+    /// metadata.owner, when platform.yaml is valid.
+    pub owner: Option<String>,
 }
 
 /// Counts over a report's findings.
@@ -357,12 +359,6 @@ impl ManifestDoc<'_> {
     }
 }
 
-const MANIFEST_DEPENDENT: &[&str] = &[
-    "PLAT104", "PLAT204", "PLAT205", "PLAT300", "PLAT301", "PLAT302", "PLAT402", "PLAT403",
-    "PLAT404", "PLAT405", "PLAT500", "PLAT501", "PLAT502", "PLAT600", "PLAT601", "PLAT700",
-    "PLAT701",
-];
-
 /// Checks the service found at `located`.
 pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     let mut run = Run::new(opts);
@@ -386,7 +382,7 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     infra::dockerfile(&mut run, root);
 
     let mut changes = Vec::new();
-    let mut template_version = None;
+    let mut upgrade = None;
     match (&parsed, &blocked) {
         (Some(m), _) => {
             let doc = ManifestDoc {
@@ -401,7 +397,7 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
             infra::kubernetes(&mut run, root, &doc);
             if let Some(o) = template::check(&mut run, root, &doc) {
                 changes = o.changes;
-                template_version = o.upgrade;
+                upgrade = o.upgrade;
             }
             suppressions::check(&mut run, &doc);
             rules::evaluate(&mut run, root, Some(&value), &|p| doc.line(p));
@@ -409,16 +405,42 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
         }
         (None, reason) => {
             let reason = reason.clone().unwrap_or_default();
-            run.skip(MANIFEST_DEPENDENT, &reason);
+            let dependent: Vec<&str> = catalog::CHECKS
+                .iter()
+                .filter(|c| c.needs_manifest)
+                .map(|c| c.id)
+                .collect();
+            run.skip(&dependent, &reason);
             rules::evaluate(&mut run, root, None, &|_| None);
         }
     }
+    let mut report = finish(run, located, parsed.as_ref(), changes, upgrade);
+    if report.name.is_none() {
+        // An invalid manifest may still say whose it is.
+        report.name = value
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+    }
+    report
+}
+
+fn finish(
+    mut run: Run,
+    located: &Located,
+    parsed: Option<&Manifest>,
+    changes: Vec<Change>,
+    upgrade: Option<crate::drift::Upgrade>,
+) -> ServiceReport {
+    let opts = run.opts;
+    suppressions::disable(&mut run.findings, &opts.policy);
     // Missing pipeline or Kubernetes files are fixable only when the
     // template renders them (they are then PLAT501 failures too).
     let renders = |prefixes: &[&str]| {
         run.findings.iter().any(|f| {
             f.id == "PLAT501"
-                && f.status == Status::Fail
+                && f.counts()
                 && f.fixable
                 && f.location
                     .as_ref()
@@ -436,27 +458,7 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
             _ => {}
         }
     }
-    let mut report = finish(run, located, parsed.as_ref(), changes, template_version);
-    if report.name.is_none() {
-        // An invalid manifest may still say whose it is.
-        report.name = value
-            .get("metadata")
-            .and_then(|m| m.get("name"))
-            .and_then(|n| n.as_str())
-            .map(str::to_string);
-    }
-    report
-}
 
-fn finish(
-    mut run: Run,
-    located: &Located,
-    parsed: Option<&Manifest>,
-    changes: Vec<Change>,
-    template_version: Option<(String, String)>,
-) -> ServiceReport {
-    let opts = run.opts;
-    suppressions::disable(&mut run.findings, &opts.policy);
     // Built-in checks by ID (so by category), then the policy's in order.
     run.findings.sort_by_key(|f| match catalog::find(&f.id) {
         Some(_) => (0, f.id.clone(), 0),
@@ -476,6 +478,7 @@ fn finish(
         repository: located.repo.workdir().map(Path::to_path_buf),
         findings: run.findings,
         changes,
-        template_version,
+        upgrade,
+        owner: parsed.map(|m| m.metadata.owner.clone()),
     }
 }

@@ -93,7 +93,6 @@ pub struct Rule {
 /// Every policy of a run, merged.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
-    pub files: Vec<PathBuf>,
     pub rules: Vec<Rule>,
     pub severity: BTreeMap<String, Severity>,
     /// Disabled check ID -> the policy file that disabled it.
@@ -161,7 +160,6 @@ impl Policy {
                 pending.push((label.clone(), "severity".into(), id.clone()));
                 policy.severity.insert(id, sev);
             }
-            policy.files.push(path.clone());
         }
         for (label, field, id) in pending {
             if catalog::find(&id).is_none() && policy.rule(&id).is_none() {
@@ -189,8 +187,8 @@ impl Policy {
     }
 }
 
-static ID: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).expect("valid pattern")
+static ID: std::sync::LazyLock<&Regex> = std::sync::LazyLock::new(|| {
+    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).expect("a schema pattern")
 });
 
 /// What is wrong with a rule: the field, the rule's ID and the message.

@@ -179,7 +179,8 @@ fn read_lossy(root: &Path, rel: &str) -> String {
 }
 
 /// Files under `root` matching `g`, in path order. Globs walk the service
-/// once per run (skipping .git, node_modules, target and ignored files).
+/// once per run (skipping .git, node_modules, target, ignored files and
+/// nested services).
 fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec<String> {
     let Some(m) = &g.matcher else {
         return if root.join(&g.pattern).is_file() {
@@ -191,10 +192,17 @@ fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec
     let all = listing.get_or_insert_with(|| {
         let mut out: Vec<String> = ignore::WalkBuilder::new(root)
             .hidden(false)
+            .ignore(false)
             .require_git(false)
             .filter_entry(|e| {
-                let n = e.file_name();
-                n != ".git" && n != "node_modules" && n != "target"
+                let dir = e.file_type().is_some_and(|t| t.is_dir());
+                let skipped = crate::service::SKIP_DIRS
+                    .iter()
+                    .any(|s| e.file_name() == *s);
+                // A directory with its own platform.yaml is another service.
+                let nested =
+                    dir && e.depth() > 0 && e.path().join(crate::scaffold::MANIFEST_FILE).is_file();
+                !skipped && !nested
             })
             .build()
             .flatten()

@@ -4,31 +4,25 @@
 use std::path::Path;
 
 use super::{LoadedTemplate, Location, ManifestDoc, Run};
-use crate::drift::{self, Change, ChangeKind};
+use crate::drift::{self, Change, ChangeKind, Standing, Upgrade};
 
 const DRIFT: &[&str] = &["PLAT500", "PLAT501", "PLAT502"];
 
 /// What the drift checks found, for `--fix`.
 pub(super) struct Outcome {
     pub changes: Vec<Change>,
-    /// `(recorded, available)` when the template is newer than recorded.
-    pub upgrade: Option<(String, String)>,
+    pub upgrade: Option<Upgrade>,
 }
 
 /// PLAT600/601 and the drift checks, which need the template.
 pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Outcome> {
-    let recorded = doc.manifest.template.as_ref();
-    let spec = match (&run.opts.template, recorded) {
-        (Some(spec), _) => spec.clone(),
-        (None, Some(t)) => crate::sync::recorded_source(&t.source, root),
-        (None, None) => {
-            run.skip(&["PLAT600", "PLAT601"], "platform.yaml records no template");
-            run.skip(
-                DRIFT,
-                "platform.yaml records no template, so no file is managed",
-            );
-            return None;
-        }
+    let Some(spec) = drift::template_spec(doc.manifest, run.opts.template.as_deref(), root) else {
+        run.skip(&["PLAT600", "PLAT601"], "platform.yaml records no template");
+        run.skip(
+            DRIFT,
+            "platform.yaml records no template, so no file is managed",
+        );
+        return None;
     };
     let loaded = run.opts.templates.get(&spec);
     let (template, compiled) = match loaded.as_ref() {
@@ -53,40 +47,37 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
             return None;
         }
     };
-    let available = template.definition.version.clone();
-    let Some(recorded_version) = recorded.map(|t| t.version.clone()) else {
-        run.skip(
-            &["PLAT600"],
-            "platform.yaml records no template version (--template names the template)",
-        );
-        return drift(run, root, doc, &template, compiled, None);
-    };
-    let newer = crate::sync::compare_versions(&recorded_version, &available);
-    match newer {
-        std::cmp::Ordering::Less => {
-            let f = run.fail(
+    let name = &template.definition.name;
+    let standing = drift::standing(doc.manifest, &template);
+    match &standing {
+        Standing::Unrecorded(why) => run.skip(&["PLAT600"], why),
+        Standing::Same => run.pass(
+            "PLAT600",
+            format!(
+                "template {name} {} is the newest",
+                template.definition.version
+            ),
+        ),
+        Standing::Older {
+            recorded,
+            available,
+        } => {
+            run.fail(
                 "PLAT600",
                 format!(
-                    "platform.yaml records template {} {recorded_version}; {available} is available",
-                    template.definition.name
+                    "platform.yaml records template {name} {recorded}; {available} is available"
                 ),
                 doc.at("template.version"),
             );
-            f.fixable = true;
         }
-        std::cmp::Ordering::Equal => run.pass(
-            "PLAT600",
-            format!(
-                "template {} {available} is the newest",
-                template.definition.name
-            ),
-        ),
-        std::cmp::Ordering::Greater => {
+        Standing::Newer {
+            recorded,
+            available,
+        } => {
             let f = run.fail(
                 "PLAT600",
                 format!(
-                    "platform.yaml records template {} {recorded_version}, newer than the {available} this plat has",
-                    template.definition.name
+                    "platform.yaml records template {name} {recorded}, newer than the {available} this plat has"
                 ),
                 doc.at("template.version"),
             );
@@ -100,7 +91,17 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Out
             return None;
         }
     }
-    let upgrade = (newer == std::cmp::Ordering::Less).then_some((recorded_version, available));
+    // An upgrade plat cannot write is no fix: say how to make it one.
+    let upgrade = match Upgrade::of(&standing, doc.text) {
+        Ok(u) => u,
+        Err(e) => {
+            if let Some(f) = run.findings.last_mut().filter(|f| f.id == "PLAT600") {
+                f.fixable = false;
+                f.remediation = Some(format!("{e:#}"));
+            }
+            None
+        }
+    };
     drift(run, root, doc, &template, compiled, upgrade)
 }
 
@@ -111,7 +112,7 @@ fn drift(
     doc: &ManifestDoc,
     template: &crate::source::Template,
     compiled: Option<&crate::render::Compiled>,
-    upgrade: Option<(String, String)>,
+    upgrade: Option<Upgrade>,
 ) -> Option<Outcome> {
     let expected = match drift::expected(template, doc.manifest, compiled) {
         Ok(e) => e,

@@ -11,14 +11,14 @@ use super::{did_you_mean, Issue, Manifest, Seg};
 use super::{Autoscaling, Environment, Infrastructure, Pipeline, Probe, Quantity, Resources};
 use super::{CHECK_ID_PATTERN, DNS_LABEL_PATTERN, QUANTITY_PATTERN, STAGE_NAME_PATTERN};
 
-static DNS_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| super::regex(DNS_LABEL_PATTERN).expect("valid pattern"));
-static STAGE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| super::regex(STAGE_NAME_PATTERN).expect("valid pattern"));
-static CHECK_ID: LazyLock<Regex> =
-    LazyLock::new(|| super::regex(CHECK_ID_PATTERN).expect("valid pattern"));
-static QUANTITY: LazyLock<Regex> =
-    LazyLock::new(|| super::regex(QUANTITY_PATTERN).expect("valid pattern"));
+static DNS_LABEL: LazyLock<&Regex> =
+    LazyLock::new(|| super::regex(DNS_LABEL_PATTERN).expect("a schema pattern"));
+static STAGE_NAME: LazyLock<&Regex> =
+    LazyLock::new(|| super::regex(STAGE_NAME_PATTERN).expect("a schema pattern"));
+static CHECK_ID: LazyLock<&Regex> =
+    LazyLock::new(|| super::regex(CHECK_ID_PATTERN).expect("a schema pattern"));
+static QUANTITY: LazyLock<&Regex> =
+    LazyLock::new(|| super::regex(QUANTITY_PATTERN).expect("a schema pattern"));
 static ENV_VAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
 static ANSWER_KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z_][a-z0-9_]*$").unwrap());

@@ -88,50 +88,68 @@ static SCHEMA: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new
     schema.to_value()
 });
 
-/// The compiled form of one of the manifest's patterns, shared by every
-/// check and thread (compiling is costlier than matching). `None` for an
-/// invalid pattern, which plat's own constants never are.
-pub(crate) fn regex(pattern: &str) -> Option<regex::Regex> {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    static CACHE: LazyLock<Mutex<HashMap<String, Option<regex::Regex>>>> =
-        LazyLock::new(Default::default);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok())
-        .clone()
+/// Every pattern the schema uses, compiled once per process and shared by
+/// every check and thread (compiling costs far more than matching).
+const PATTERNS: &[&str] = &[
+    DNS_LABEL_PATTERN,
+    STAGE_NAME_PATTERN,
+    CHECK_ID_PATTERN,
+    DATE_PATTERN,
+    PROBE_PATH_PATTERN,
+    QUANTITY_PATTERN,
+];
+
+static COMPILED: std::sync::LazyLock<std::collections::HashMap<&'static str, regex::Regex>> =
+    std::sync::LazyLock::new(|| {
+        PATTERNS
+            .iter()
+            .map(|p| {
+                (
+                    *p,
+                    regex::Regex::new(p).expect("plat's own patterns compile"),
+                )
+            })
+            .collect()
+    });
+
+/// The compiled form of one of the manifest's patterns; `None` for a
+/// pattern that is not one of them.
+pub(crate) fn regex(pattern: &str) -> Option<&'static regex::Regex> {
+    COMPILED.get(pattern)
 }
 
 /// Reads a manifest from YAML text, reporting every problem found, each with
 /// its line and column, sorted by position.
 pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
+    let value = load_yaml(text).map_err(|p| vec![p])?;
+    parse_loaded(text, value)
+}
+
+/// The YAML step of [`parse`]: the text as a value, within plat's limits
+/// on size and nesting, or the one problem that stops it.
+pub fn load_yaml(text: &str) -> Result<serde_yaml::Value, Problem> {
+    let whole = |message: String, at: Option<(usize, usize)>| Problem {
+        path: String::new(),
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+        message,
+    };
     if text.len() > MAX_MANIFEST_BYTES {
-        return Err(vec![Problem {
-            path: String::new(),
-            line: None,
-            column: None,
-            message: format!(
+        return Err(whole(
+            format!(
                 "the file is {} bytes, more than the {MAX_MANIFEST_BYTES} plat reads; is this the right file?",
                 text.len()
             ),
-        }]);
+            None,
+        ));
     }
-    if let Some((line, column)) = crate::yaml::too_deep(text, MAX_DEPTH) {
-        return Err(vec![Problem {
-            path: String::new(),
-            line: Some(line),
-            column: Some(column),
-            message: format!(
-                "the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"
-            ),
-        }]);
+    if let Some(at) = crate::yaml::too_deep_fast(text, MAX_DEPTH) {
+        return Err(whole(
+            format!("the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"),
+            Some(at),
+        ));
     }
-    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(value) => value,
-        Err(err) => return Err(vec![yaml_problem(&err, text)]),
-    };
-    parse_loaded(text, value)
+    serde_yaml::from_str(text).map_err(|err| yaml_problem(&err, text))
 }
 
 /// Like [`parse`], for text the caller has already loaded into `value`.
@@ -173,6 +191,11 @@ impl Positions {
     pub fn line(&self, path: &str) -> Option<usize> {
         self.0.find(path).map(|p| p.0)
     }
+
+    /// 1-based line and column where the value at exactly `path` starts.
+    pub fn value(&self, path: &str) -> Option<(usize, usize)> {
+        self.0.value(path)
+    }
 }
 
 impl Manifest {
@@ -204,10 +227,7 @@ fn load(value: serde_yaml::Value) -> Result<Manifest, Vec<Issue>> {
 }
 
 fn yaml_problem(err: &serde_yaml::Error, text: &str) -> Problem {
-    let mut message = err.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
-    }
+    let mut message = crate::yaml::message(err);
     let mut path = String::new();
     let mut position = err.location().map(|l| (l.line(), l.column()));
     if message.contains("repetition limit exceeded") {

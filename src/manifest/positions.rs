@@ -167,6 +167,11 @@ impl Index {
         }
     }
 
+    /// Where the value at exactly `path` starts.
+    pub(super) fn value(&self, path: &str) -> Option<Pos> {
+        self.nodes.get(path).map(|loc| loc.value)
+    }
+
     /// The issue as a problem, at the position of its node or of the
     /// nearest ancestor the index knows.
     pub(super) fn locate(&self, issue: &Issue) -> Problem {

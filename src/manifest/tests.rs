@@ -609,3 +609,25 @@ fn quantities_and_dates_parse() {
     assert!(!checks::is_date("2027-13-01"));
     assert!(!checks::is_date("27-01-01"));
 }
+
+#[test]
+fn every_schema_pattern_is_compiled_once() {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(p) = m.get("pattern").and_then(|p| p.as_str()) {
+                    out.push(p.to_string());
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut patterns = Vec::new();
+    walk(&schema(), &mut patterns);
+    assert!(patterns.len() >= 6, "{patterns:?}");
+    for p in patterns {
+        assert!(super::regex(&p).is_some(), "pattern {p} is not in PATTERNS");
+    }
+}

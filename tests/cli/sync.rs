@@ -153,6 +153,91 @@ fn sync_refuses_to_overwrite_uncommitted_changes() {
 }
 
 #[test]
+fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    // Valid YAML, but the version is written in a form plat does not edit:
+    // an alias of another value.
+    edit(&s, "api/platform.yaml", "  version: 0.2.0", "  version: *v");
+    edit(
+        &s,
+        "api/platform.yaml",
+        "\n  description: ",
+        "\n  description: &v 0.1.0 # ",
+    );
+    edit(
+        &s,
+        "api/deploy/k8s/prod/service.yaml",
+        "port: 80",
+        "port: 81",
+    );
+    commit_all(&s.join("api"));
+    let before = s.read("api/deploy/k8s/prod/service.yaml");
+    sync(&s, &["api"])
+        .code(2)
+        .stderr_has("template.version")
+        .stderr_has("set it by hand");
+    assert_eq!(
+        s.read("api/deploy/k8s/prod/service.yaml"),
+        before,
+        "nothing written"
+    );
+    // A quoted version on the line after its key is edited in place.
+    edit(
+        &s,
+        "api/platform.yaml",
+        "  version: *v",
+        "  version:\n    '0.1.0'",
+    );
+    commit_all(&s.join("api"));
+    sync(&s, &["api"])
+        .code(0)
+        .stderr_has("template.version 0.1.0 -> 0.2.0");
+    assert!(s
+        .read("api/platform.yaml")
+        .contains("  version:\n    '0.2.0'"));
+}
+
+#[test]
+fn another_template_is_not_an_upgrade() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    s.template(
+        "other",
+        "name: other\nversion: 9.0.0\nvariables:\n  - name: name\n",
+        &[("x.txt", "x\n")],
+    );
+    let (_, doc) = doctor_json(&s, "api", &["--template", "./other"]);
+    assert_eq!(status(&doc, "PLAT600"), "skip");
+    assert!(entries(&doc, "PLAT600")[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the template given is `other`, platform.yaml records `service`"));
+    let r = sync(&s, &["api", "--template", "./other", "--check"]);
+    assert!(!r.stdout.contains("template.version"), "{}", r.stdout);
+}
+
+#[test]
+fn outside_git_only_the_directory_given_is_searched() {
+    let s = Scratch::new();
+    run(s
+        .plat()
+        .args(["new", "service", "loose", "--no-input", "--no-git"]))
+    .code(0);
+    fs::create_dir_all(s.join("loose/notes")).unwrap();
+    sync(&s, &["loose/notes"])
+        .code(2)
+        .stderr_has("no platform.yaml in");
+    assert!(!s.join("loose/notes/CODEOWNERS").exists());
+    let (_, doc) = doctor_json(&s, "loose/notes", &[]);
+    assert!(entries(&doc, "PLAT100")[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside a git repository plat looks only there"));
+    sync(&s, &["loose", "--check"]).code(0);
+}
+
+#[test]
 fn sync_upgrades_the_recorded_template_version_in_place() {
     let s = Scratch::new();
     service(&s, "api", &[]);
@@ -349,7 +434,7 @@ fn a_manifest_without_provenance_needs_an_explicit_template() {
     assert!(entries(&doc, "PLAT600")[0]["message"]
         .as_str()
         .unwrap()
-        .contains("records no template version"));
+        .contains("platform.yaml records no template"));
     // Drift is computed with the template named: the CI files it renders
     // without recorded answers differ, and doctor says so.
     assert_ne!(status(&doc, "PLAT500"), "skip");
