@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod pathcheck;
 mod prompt;
 pub mod render;
+pub mod rules;
 pub mod scaffold;
 pub mod service;
 pub mod source;

@@ -5,8 +5,8 @@
 //! same renderer serves `new` (streamed into staging), `--dry-run` and drift
 //! checks ([`Renderer::plan`], all in memory).
 
-use anyhow::{anyhow, bail, Context as _, Result};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use anyhow::{anyhow, bail, Result};
+use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ use tera::{Context, Tera};
 use crate::engine::{self, MAX_OUTPUT_BYTES};
 use crate::error::InputError;
 use crate::pathcheck;
+use crate::rules::compile_rules;
+pub use crate::rules::{glob, RuleGlobs};
 use crate::source::Template;
 
 /// How a planned file's contents came to be.
@@ -118,164 +120,6 @@ pub struct Contexts {
     /// Only `manifest`, `template`, `plat_version`, `managed_header`:
     /// managed files, whose content must follow from platform.yaml alone.
     pub managed: Context,
-}
-
-struct Loop {
-    rule: usize,
-    bind: String,
-    items: Vec<serde_json::Value>,
-}
-
-/// A rule's `include_if`/`exclude_if`, decided per output file: a file
-/// copied by `for_each` sees its item, so conditions may use it.
-struct Condition {
-    rule: usize,
-    include_if: Option<String>,
-    exclude_if: Option<String>,
-}
-
-/// The globs of a template's rules, which depend on the template alone.
-pub struct RuleGlobs {
-    per_rule: Vec<GlobSet>,
-    raw: GlobSet,
-    /// Which paths the template's rules say plat manages.
-    pub managed: GlobSet,
-}
-
-impl RuleGlobs {
-    pub fn of(template: &Template) -> Result<RuleGlobs> {
-        let mut per_rule = Vec::with_capacity(template.definition.rules.len());
-        let mut raw = GlobSetBuilder::new();
-        let mut managed = GlobSetBuilder::new();
-        for (i, rule) in template.definition.rules.iter().enumerate() {
-            let mut globs = GlobSetBuilder::new();
-            for p in &rule.paths {
-                let glob = glob(p).with_context(|| format!("template.yaml `rules[{i}]`"))?;
-                if rule.raw {
-                    raw.add(glob.clone());
-                }
-                if rule.managed {
-                    managed.add(glob.clone());
-                }
-                globs.add(glob);
-            }
-            per_rule.push(globs.build()?);
-        }
-        Ok(RuleGlobs {
-            per_rule,
-            raw: raw.build()?,
-            managed: managed.build()?,
-        })
-    }
-}
-
-struct CompiledRules {
-    globs: Arc<RuleGlobs>,
-    conditions: Vec<Condition>,
-    loops: Vec<Loop>,
-}
-
-fn compile_rules(
-    template: &Template,
-    globs: Arc<RuleGlobs>,
-    tera: &Tera,
-    ctxs: &Contexts,
-    only_managed: bool,
-) -> Result<CompiledRules> {
-    let mut conditions = Vec::new();
-    let mut loops = Vec::new();
-    for (i, rule) in template.definition.rules.iter().enumerate() {
-        if rule.include_if.is_some() || rule.exclude_if.is_some() {
-            conditions.push(Condition {
-                rule: i,
-                include_if: rule.include_if.clone(),
-                exclude_if: rule.exclude_if.clone(),
-            });
-        }
-        if let Some(expr) = rule
-            .for_each
-            .as_ref()
-            .filter(|_| rule.managed || !only_managed)
-        {
-            let ctx = if rule.managed {
-                &ctxs.managed
-            } else {
-                &ctxs.full
-            };
-            let items = match engine::eval_value(tera, expr, ctx)
-                .with_context(|| format!("template.yaml `rules[{i}].for_each`"))?
-            {
-                serde_json::Value::Array(items) => items,
-                serde_json::Value::Null => Vec::new(),
-                other => bail!(InputError(format!(
-                    "template.yaml `rules[{i}].for_each`: `{expr}` must give a list, not `{other}`"
-                ))),
-            };
-            loops.push(Loop {
-                rule: i,
-                bind: rule.bind.clone().unwrap_or_else(|| "item".to_string()),
-                items,
-            });
-        }
-    }
-    Ok(CompiledRules {
-        globs,
-        conditions,
-        loops,
-    })
-}
-
-impl CompiledRules {
-    /// Whether `path` is kept when rendered with `ctx`. Results for files
-    /// outside any `for_each` are cached per rule (`cache`), so a large
-    /// template evaluates each condition once.
-    fn keeps(
-        &self,
-        tera: &Tera,
-        path: &str,
-        ctx: &Context,
-        cache: Option<&mut std::collections::HashMap<(usize, bool), bool>>,
-        managed: bool,
-    ) -> Result<bool> {
-        let mut cache = cache;
-        for c in self
-            .conditions
-            .iter()
-            .filter(|c| self.globs.per_rule[c.rule].is_match(path))
-        {
-            if let Some(known) = cache.as_ref().and_then(|m| m.get(&(c.rule, managed))) {
-                if !known {
-                    return Ok(false);
-                }
-                continue;
-            }
-            let include = match &c.include_if {
-                Some(e) => engine::eval_bool(tera, e, ctx)
-                    .with_context(|| format!("template.yaml `rules[{}].include_if`", c.rule))?,
-                None => true,
-            };
-            let exclude = match &c.exclude_if {
-                Some(e) => engine::eval_bool(tera, e, ctx)
-                    .with_context(|| format!("template.yaml `rules[{}].exclude_if`", c.rule))?,
-                None => false,
-            };
-            let keep = include && !exclude;
-            if let Some(m) = cache.as_mut() {
-                m.insert((c.rule, managed), keep);
-            }
-            if !keep {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-}
-
-/// A rule's glob: `*` stays within a path segment, `**` crosses them.
-pub fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
 }
 
 /// Where an output's bytes come from.
@@ -592,73 +436,6 @@ impl Write for Capped {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// Renders every string of a template's `manifest:` section. A string that
-/// is exactly one expression (`"{{ port }}"`, `"{{ envs }}"`) takes the
-/// expression's typed value: a number, a boolean, a list, a mapping.
-pub fn render_value(
-    value: &serde_yaml::Value,
-    tera: &Tera,
-    ctx: &Context,
-    at: &str,
-) -> Result<serde_yaml::Value> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::String(s) => {
-            let trimmed = s.trim();
-            let whole = trimmed
-                .strip_prefix("{{")
-                .and_then(|r| r.strip_suffix("}}"))
-                .filter(|inner| !inner.contains("{{") && !inner.contains("}}"));
-            if let Some(inner) = whole {
-                let v = engine::eval_value(tera, inner, ctx).map_err(|e| anyhow!("{at}: {e}"))?;
-                return serde_yaml::to_value(v).map_err(|e| anyhow!("{at}: {e}"));
-            }
-            Y::String(engine::render_str(tera, s, ctx).map_err(|e| anyhow!("{at}: {e}"))?)
-        }
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, v) in items.iter().enumerate() {
-                let at = format!("{at}[{i}]");
-                match conditional_item(v) {
-                    Some((cond, then)) => {
-                        if engine::eval_bool(tera, cond, ctx)
-                            .map_err(|e| anyhow!("{at}.if: {e}"))?
-                        {
-                            out.push(render_value(then, tera, ctx, &format!("{at}.then"))?);
-                        }
-                    }
-                    None => out.push(render_value(v, tera, ctx, &at)?),
-                }
-            }
-            Y::Sequence(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = serde_yaml::Mapping::new();
-            for (k, v) in map {
-                let key = k.as_str().map(str::to_string).unwrap_or_default();
-                out.insert(
-                    k.clone(),
-                    render_value(v, tera, ctx, &format!("{at}.{key}"))?,
-                );
-            }
-            Y::Mapping(out)
-        }
-        Y::Tagged(t) => render_value(&t.value, tera, ctx, at)?,
-        other => other.clone(),
-    })
-}
-
-/// A list item `{if: EXPR, then: VALUE}`: VALUE when EXPR is true, else
-/// nothing.
-fn conditional_item(v: &serde_yaml::Value) -> Option<(&str, &serde_yaml::Value)> {
-    let map = v.as_mapping()?;
-    if map.len() != 2 {
-        return None;
-    }
-    let cond = map.get("if")?.as_str()?;
-    Some((cond, map.get("then")?))
 }
 
 /// Counts files by kind, for summaries.

@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tera::Context;
+use tera::{Context, Tera};
 
 use crate::answers::{self, Answers, Inputs, Prompter};
 use crate::definition::NAME_VAR;
@@ -187,7 +187,7 @@ pub fn build_manifest(
     let def = &template.definition;
     let tera = engine::new_tera();
     let section = match &def.manifest {
-        Some(v) => render::render_value(v, &tera, ctx, "manifest")?,
+        Some(v) => render_value(v, &tera, ctx, "manifest")?,
         None => Value::Mapping(Mapping::new()),
     };
     let Value::Mapping(mut doc) = section else {
@@ -309,4 +309,71 @@ pub fn write(req: &NewRequest, prepared: &Prepared) -> Result<Written> {
         git: outcome,
         kinds,
     })
+}
+
+/// Renders every string of a template's `manifest:` section. A string that
+/// is exactly one expression (`"{{ port }}"`, `"{{ envs }}"`) takes the
+/// expression's typed value: a number, a boolean, a list, a mapping.
+fn render_value(
+    value: &serde_yaml::Value,
+    tera: &Tera,
+    ctx: &Context,
+    at: &str,
+) -> Result<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::String(s) => {
+            let trimmed = s.trim();
+            let whole = trimmed
+                .strip_prefix("{{")
+                .and_then(|r| r.strip_suffix("}}"))
+                .filter(|inner| !inner.contains("{{") && !inner.contains("}}"));
+            if let Some(inner) = whole {
+                let v = engine::eval_value(tera, inner, ctx).map_err(|e| anyhow!("{at}: {e}"))?;
+                return serde_yaml::to_value(v).map_err(|e| anyhow!("{at}: {e}"));
+            }
+            Y::String(engine::render_str(tera, s, ctx).map_err(|e| anyhow!("{at}: {e}"))?)
+        }
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                match conditional_item(v) {
+                    Some((cond, then)) => {
+                        if engine::eval_bool(tera, cond, ctx)
+                            .map_err(|e| anyhow!("{at}.if: {e}"))?
+                        {
+                            out.push(render_value(then, tera, ctx, &format!("{at}.then"))?);
+                        }
+                    }
+                    None => out.push(render_value(v, tera, ctx, &at)?),
+                }
+            }
+            Y::Sequence(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_yaml::Mapping::new();
+            for (k, v) in map {
+                let key = k.as_str().map(str::to_string).unwrap_or_default();
+                out.insert(
+                    k.clone(),
+                    render_value(v, tera, ctx, &format!("{at}.{key}"))?,
+                );
+            }
+            Y::Mapping(out)
+        }
+        Y::Tagged(t) => render_value(&t.value, tera, ctx, at)?,
+        other => other.clone(),
+    })
+}
+
+/// A list item `{if: EXPR, then: VALUE}`: VALUE when EXPR is true, else
+/// nothing.
+fn conditional_item(v: &serde_yaml::Value) -> Option<(&str, &serde_yaml::Value)> {
+    let map = v.as_mapping()?;
+    if map.len() != 2 {
+        return None;
+    }
+    let cond = map.get("if")?.as_str()?;
+    Some((cond, map.get("then")?))
 }
