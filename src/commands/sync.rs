@@ -37,8 +37,8 @@ pub fn run(args: SyncArgs, ui: Ui) -> Result<u8> {
             "path": plan.root.display().to_string(),
             "template": {"name": plan.template.0, "version": plan.template.1},
             "written": write,
-            "inSync": !pending,
-            "templateVersion": plan.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
+            "in_sync": !pending,
+            "template_version": plan.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
             "changes": plan.changes.iter().map(|c| json!({
                 "path": c.path,
                 "change": c.kind,

@@ -38,7 +38,7 @@ fn checks_json(findings: &[Finding]) -> Value {
 /// The JSON document of one service.
 pub fn json(r: &ServiceReport, strict: bool) -> Value {
     json!({
-        "schemaVersion": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "tool": tool(),
         "strict": strict,
         "service": service_json(r, None),
@@ -65,7 +65,7 @@ pub fn json_all(a: &AllReport, strict: bool) -> Value {
     summary["failing"] = json!(a.failing(strict));
     summary["passing"] = json!(a.services.len() - a.failing(strict));
     json!({
-        "schemaVersion": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "tool": tool(),
         "strict": strict,
         "root": a.root.display().to_string(),

@@ -68,7 +68,7 @@ fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
 
     let r = sync(&s, &["api", "--check", "--format", "json"]);
     let doc = r.json();
-    assert_eq!(doc["inSync"], true);
+    assert_eq!(doc["in_sync"], true);
     assert_eq!(doc["changes"].as_array().unwrap().len(), 0);
 }
 
