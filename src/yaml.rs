@@ -86,7 +86,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
             MAX_YAML_BYTES
         ));
     }
-    if let Some((line, column)) = too_deep(text, MAX_DEPTH) {
+    if let Some((line, column)) = too_deep_fast(text, MAX_DEPTH) {
         return Err(anyhow!(
             "{origin}:{line}:{column}: the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"
         ));
@@ -167,5 +167,27 @@ mod tests {
         let doc = "[".repeat(100_000);
         let err = from_str::<serde_yaml::Value>(&doc, "deep.yaml").unwrap_err();
         assert!(err.to_string().contains("nested too deeply"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    use super::too_deep_fast;
+
+    #[test]
+    fn the_fast_check_finds_deep_documents_and_passes_normal_ones() {
+        let flow = format!("a: {}", "[".repeat(5000));
+        assert!(too_deep_fast(&flow, 128).is_some());
+        let block: String = (0..300)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect();
+        assert!(too_deep_fast(&block, 128).is_some());
+        let dashes = format!("{}x\n", "- ".repeat(300));
+        assert!(too_deep_fast(&dashes, 128).is_some());
+        let workflow = "on:\n  push:\n    branches: [main]\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.sha }} {x}\n";
+        assert_eq!(too_deep_fast(workflow, 128), None);
+        // Suspicious but shallow: the exact pass clears it.
+        let wide = format!("a: \"{}\"\n", "{".repeat(200));
+        assert_eq!(too_deep_fast(&wide, 128), None);
     }
 }
