@@ -320,6 +320,10 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// a normal one.
 fn read_bounded(path: &Path, want: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
+    // A FIFO or device would block or never end: only plain files are read.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     let f = std::fs::File::open(path)?;
     let len = f.metadata()?.len();
     let cap = if len == want as u64 {

@@ -31,7 +31,9 @@ pub fn install_interrupt_handler() {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let busy = CLEANUP.lock().map(|c| !c.is_empty()).unwrap_or(true);
         if !busy {
-            let _ = dialoguer::console::Term::stderr().show_cursor();
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let _ = dialoguer::console::Term::stderr().show_cursor();
+            }
             anstream::eprintln!("\ninterrupted");
             std::process::exit(i32::from(crate::error::exit::INTERRUPTED));
         }

@@ -10,6 +10,9 @@ const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 pub(super) fn read_text(root: &Path, rel: &str) -> Result<String, String> {
     let path = root.join(rel);
     let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{rel} is not a regular file"));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{rel} is {} bytes, more than the {MAX_FILE_BYTES} doctor reads",

@@ -171,7 +171,11 @@ fn pattern_of(re: &Regex) -> &str {
 fn read_lossy(root: &Path, rel: &str) -> String {
     use std::io::Read as _;
     let mut bytes = Vec::new();
-    if let Ok(f) = std::fs::File::open(root.join(rel)) {
+    let path = root.join(rel);
+    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        return String::new();
+    }
+    if let Ok(f) = std::fs::File::open(&path) {
         // Large files are searched in their first 4 MiB only.
         let _ = f.take(4 * 1024 * 1024).read_to_end(&mut bytes);
     }

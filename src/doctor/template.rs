@@ -131,10 +131,18 @@ fn drift(
     let changes = match drift::compare(root, &expected) {
         Ok(c) => c,
         Err(e) => {
-            for id in DRIFT {
-                let f = run.fail(id, format!("{e:#}"), None);
-                f.fixable = false;
-            }
+            // A managed path plat cannot read stops the comparison once;
+            // the other drift checks wait for it.
+            let f = run.fail("PLAT500", format!("{e:#}"), None);
+            f.fixable = false;
+            f.remediation = Some(
+                "make the managed path a plain, readable file (or remove it), then run `plat sync`"
+                    .into(),
+            );
+            run.skip(
+                &["PLAT501", "PLAT502"],
+                "the managed files cannot be read (PLAT500)",
+            );
             return None;
         }
     };

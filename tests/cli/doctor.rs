@@ -1021,3 +1021,24 @@ fn human_output_is_grouped_coloured_on_request_and_quiet_on_request() {
     quiet.stdout_has("PLAT203");
     assert!(!quiet.stdout.contains("PLAT100"), "{}", quiet.stdout);
 }
+
+#[test]
+fn special_files_at_managed_paths_are_reported_not_waited_on() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    let fifo = s.join("api/infra/main.tf");
+    fs::remove_file(&fifo).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, doc) = doctor_json(&s, "api", &[]);
+    assert_eq!(code, 1);
+    assert!(failures(&doc, "PLAT500")[0].contains("not a regular file"));
+    assert_eq!(status(&doc, "PLAT501"), "skip");
+    let mut cmd = s.plat();
+    run(cmd.args(["sync", "api", "--check"]))
+        .code(2)
+        .stderr_has("not a regular file");
+}
