@@ -107,11 +107,7 @@ impl Definition {
         if !problems.is_empty() {
             bail!(
                 "{origin} is not a valid template definition:\n{}",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                crate::error::bullets(&problems)
             );
         }
         Ok(def)

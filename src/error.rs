@@ -37,6 +37,16 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
+/// Problems as an indented list, one `  - ` line each: how plat reports
+/// every problem of an input at once.
+pub fn bullets<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The exit code for an error that ended a command.
 pub fn code_for(err: &anyhow::Error) -> u8 {
     if err.chain().any(|e| e.is::<Interrupted>()) {

@@ -227,11 +227,7 @@ pub fn build_manifest(
         InputError(format!(
             "template `{}` produces an invalid {MANIFEST_FILE}; fix the `manifest:` section of its template.yaml (or the answers it uses):\n{}",
             def.name,
-            problems
-                .iter()
-                .map(|p| format!("  - {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            crate::error::bullets(&problems)
         ))
     })?;
     Ok(m)

@@ -44,11 +44,7 @@ pub fn plan(located: &Located, template: Option<&str>) -> Result<Plan> {
         InputError(format!(
             "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",
             path.display(),
-            problems
-                .iter()
-                .map(|p| format!("  - {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            crate::error::bullets(&problems)
         ))
     })?;
     let Some(spec) = drift::template_spec(&m, template, &located.root) else {

@@ -169,7 +169,6 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
     }
     // Every environment's Deployments: (file, text, documents).
     let mut sources: Vec<(String, String, Vec<Value>)> = Vec::new();
-    let mut missing = 0;
     for (i, env) in infra.environments.iter().enumerate() {
         let dir = format!("deploy/k8s/{}", env.name);
         let mut names: Vec<String> = std::fs::read_dir(root.join(&dir))
@@ -213,7 +212,6 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             }
         }
         if !found {
-            missing += 1;
             run.fail(
                 "PLAT402",
                 format!(
@@ -224,20 +222,18 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             );
         }
     }
-    if missing == 0 && !run.failed("PLAT402") {
-        run.pass(
-            "PLAT402",
-            format!(
-                "Kubernetes manifests for {}",
-                infra
-                    .environments
-                    .iter()
-                    .map(|e| e.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-    }
+    run.pass_unless_failed(
+        "PLAT402",
+        format!(
+            "Kubernetes manifests for {}",
+            infra
+                .environments
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
     let mut containers = Vec::new();
     for (file, text, deployments) in &sources {
         for d in deployments {
@@ -284,14 +280,12 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
     };
 
     // PLAT403
-    let mut bad = 0;
     for c in &containers {
         let missing: Vec<&str> = ["livenessProbe", "readinessProbe"]
             .into_iter()
             .filter(|p| c.value.get(*p).is_none_or(Value::is_null))
             .collect();
         if !missing.is_empty() {
-            bad += 1;
             run.fail(
                 "PLAT403",
                 format!(
@@ -304,15 +298,12 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             );
         }
     }
-    if bad == 0 {
-        run.pass(
-            "PLAT403",
-            format!("{} containers have both probes", containers.len()),
-        );
-    }
+    run.pass_unless_failed(
+        "PLAT403",
+        format!("{} containers have both probes", containers.len()),
+    );
 
     // PLAT404
-    let mut bad = 0;
     for c in &containers {
         let limits = c.value.get("resources").and_then(|r| r.get("limits"));
         let missing: Vec<&str> = ["cpu", "memory"]
@@ -320,7 +311,6 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             .filter(|k| limits.and_then(|l| l.get(*k)).is_none_or(Value::is_null))
             .collect();
         if !missing.is_empty() {
-            bad += 1;
             run.fail(
                 "PLAT404",
                 format!(
@@ -333,16 +323,13 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             );
         }
     }
-    if bad == 0 {
-        run.pass(
-            "PLAT404",
-            format!("{} containers set CPU and memory limits", containers.len()),
-        );
-    }
+    run.pass_unless_failed(
+        "PLAT404",
+        format!("{} containers set CPU and memory limits", containers.len()),
+    );
 
     // PLAT405: the service's own container (named after it, else the first).
     let port = u64::from(infra.port);
-    let mut bad = 0;
     let mut seen_files = std::collections::HashSet::new();
     for c in &containers {
         let main = name_of(c) == doc.manifest.metadata.name
@@ -361,7 +348,6 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             .filter_map(|p| p.get("containerPort").and_then(|v| v.as_u64()))
             .collect();
         if !ports.contains(&port) {
-            bad += 1;
             let have = if ports.is_empty() {
                 "no containerPort".to_string()
             } else {
@@ -385,9 +371,7 @@ pub(super) fn kubernetes(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             );
         }
     }
-    if bad == 0 {
-        run.pass("PLAT405", format!("containers listen on port {port}"));
-    }
+    run.pass_unless_failed("PLAT405", format!("containers listen on port {port}"));
 }
 
 #[cfg(test)]

@@ -326,6 +326,14 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Records a pass for `id` unless it has failed in this run: for
+    /// checks that report one failure per problem and one pass otherwise.
+    pub(crate) fn pass_unless_failed(&mut self, id: &str, message: impl Into<String>) {
+        if !self.failed(id) {
+            self.pass(id, message);
+        }
+    }
+
     /// Whether `id` has failed so far in this run.
     fn failed(&self, id: &str) -> bool {
         self.findings

@@ -193,7 +193,6 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
     run.pass("PLAT300", format!("{label} CI: {}", ci.files.join(", ")));
 
     // PLAT301
-    let mut missing = 0;
     for (i, stage) in pipeline.stages.iter().enumerate() {
         let s = stage.name.as_str();
         let found = match provider {
@@ -212,7 +211,6 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             }
         };
         if !found {
-            missing += 1;
             run.fail(
                 "PLAT301",
                 format!(
@@ -223,12 +221,10 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             );
         }
     }
-    if missing == 0 {
-        run.pass(
-            "PLAT301",
-            format!("all {} stages have jobs", pipeline.stages.len()),
-        );
-    }
+    run.pass_unless_failed(
+        "PLAT301",
+        format!("all {} stages have jobs", pipeline.stages.len()),
+    );
 
     // PLAT302
     let envs = doc
@@ -249,10 +245,8 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         );
         return;
     }
-    let mut failed = false;
     for (i, env) in prod {
         if !env.approval {
-            failed = true;
             run.fail(
                 "PLAT302",
                 format!(
@@ -269,7 +263,6 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             .filter(|j| j.environment.as_deref() == Some(env.name.as_str()))
             .collect();
         if jobs.is_empty() {
-            failed = true;
             let gate = match provider {
                 Provider::Github => "a job with `environment: NAME`, whose protection rules (required reviewers) gate it",
                 Provider::Gitlab => "a job with `environment: NAME` and `when: manual`",
@@ -288,7 +281,6 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         }
         if provider == Provider::Gitlab {
             for j in jobs.iter().filter(|j| !j.manual) {
-                failed = true;
                 let text = files::read_text(root, &j.file).unwrap_or_default();
                 run.fail(
                     "PLAT302",
@@ -305,7 +297,5 @@ pub(super) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             }
         }
     }
-    if !failed {
-        run.pass("PLAT302", "production deploys wait for an approval");
-    }
+    run.pass_unless_failed("PLAT302", "production deploys wait for an approval");
 }

@@ -176,11 +176,7 @@ impl Policy {
         if !problems.is_empty() {
             bail!(InputError(format!(
                 "the policy is not valid:\n{}",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                crate::error::bullets(&problems)
             )));
         }
         Ok(policy)

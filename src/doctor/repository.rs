@@ -190,7 +190,6 @@ pub(super) fn catalog(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             .and_then(|v| v.as_str())
             .map(str::to_string)
     };
-    let mut ok = true;
     let owner = field("owner");
     let owner_ok = owner.as_deref().is_some_and(|o| {
         let o = o.strip_prefix("group:").unwrap_or(o);
@@ -198,7 +197,6 @@ pub(super) fn catalog(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         o == m.owner
     });
     if !owner_ok {
-        ok = false;
         run.fail(
             "PLAT205",
             format!(
@@ -212,7 +210,6 @@ pub(super) fn catalog(run: &mut Run, root: &Path, doc: &ManifestDoc) {
     let lifecycle = field("lifecycle");
     let want = m.lifecycle.as_str();
     if lifecycle.as_deref() != Some(want) {
-        ok = false;
         run.fail(
             "PLAT205",
             format!(
@@ -224,10 +221,8 @@ pub(super) fn catalog(run: &mut Run, root: &Path, doc: &ManifestDoc) {
             Some(Location::at(FILE, files::line_of(&text, "lifecycle:"))),
         );
     }
-    if ok {
-        run.pass(
-            "PLAT205",
-            format!("{FILE} agrees with platform.yaml (name, owner, lifecycle)"),
-        );
-    }
+    run.pass_unless_failed(
+        "PLAT205",
+        format!("{FILE} agrees with platform.yaml (name, owner, lifecycle)"),
+    );
 }

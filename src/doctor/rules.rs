@@ -53,11 +53,9 @@ pub(super) fn evaluate(
                             run.fail(id, msg(&format!("no file matches `{}`", g.pattern)), None);
                             continue;
                         }
-                        let mut failed = false;
                         for m in &matches {
                             let text = read_lossy(root, m);
                             if !re.is_match(&text) {
-                                failed = true;
                                 run.fail(
                                     id,
                                     msg(&format!("{m} does not contain /{}/", pattern_of(re))),
@@ -65,19 +63,15 @@ pub(super) fn evaluate(
                                 );
                             }
                         }
-                        if !failed {
-                            run.pass(
-                                id,
-                                format!("{} contains /{}/", matches.join(", "), pattern_of(re)),
-                            );
-                        }
+                        run.pass_unless_failed(
+                            id,
+                            format!("{} contains /{}/", matches.join(", "), pattern_of(re)),
+                        );
                     }
                     Test::FileNotContains(_, re) => {
-                        let mut failed = false;
                         for m in &matches {
                             let text = read_lossy(root, m);
                             if let Some(found) = re.find(&text) {
-                                failed = true;
                                 let line = text[..found.start()].matches('\n').count() + 1;
                                 run.fail(
                                     id,
@@ -86,16 +80,14 @@ pub(super) fn evaluate(
                                 );
                             }
                         }
-                        if !failed {
-                            run.pass(
-                                id,
-                                format!(
-                                    "no file matching `{}` contains /{}/",
-                                    g.pattern,
-                                    pattern_of(re)
-                                ),
-                            );
-                        }
+                        run.pass_unless_failed(
+                            id,
+                            format!(
+                                "no file matching `{}` contains /{}/",
+                                g.pattern,
+                                pattern_of(re)
+                            ),
+                        );
                     }
                     _ => unreachable!("file rules only"),
                 }
@@ -106,7 +98,6 @@ pub(super) fn evaluate(
                     continue;
                 };
                 let segs = parse_field(p).unwrap_or_default();
-                let mut failed = false;
                 for (at, value) in resolve(doc, &segs) {
                     let loc = Some(Location::at(
                         crate::scaffold::MANIFEST_FILE,
@@ -138,13 +129,10 @@ pub(super) fn evaluate(
                         _ => None,
                     };
                     if let Some(problem) = problem {
-                        failed = true;
                         run.fail(id, msg(&problem), loc);
                     }
                 }
-                if !failed {
-                    run.pass(id, format!("`{p}` is as the policy requires"));
-                }
+                run.pass_unless_failed(id, format!("`{p}` is as the policy requires"));
             }
         }
     }

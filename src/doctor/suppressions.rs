@@ -7,11 +7,8 @@ use crate::manifest::Manifest;
 /// PLAT700/701: suppressions that expired or name no check.
 pub(super) fn check(run: &mut Run, doc: &ManifestDoc) {
     let today = crate::date::today();
-    let mut expired = 0;
-    let mut unknown = 0;
     for (i, s) in doc.manifest.suppressions.iter().enumerate() {
         if s.expires.as_deref().is_some_and(|d| d <= today.as_str()) {
-            expired += 1;
             run.fail(
                 "PLAT700",
                 format!(
@@ -25,7 +22,6 @@ pub(super) fn check(run: &mut Run, doc: &ManifestDoc) {
             );
         }
         if catalog::find(&s.check).is_none() && run.opts.policy.rule(&s.check).is_none() {
-            unknown += 1;
             let mut known: Vec<&str> = catalog::CHECKS.iter().map(|c| c.id).collect();
             known.extend(run.opts.policy.rules.iter().map(|r| r.id.as_str()));
             let hint = crate::suggest::did_you_mean(&s.check, known.iter().copied())
@@ -41,12 +37,8 @@ pub(super) fn check(run: &mut Run, doc: &ManifestDoc) {
             );
         }
     }
-    if expired == 0 {
-        run.pass("PLAT700", "no suppression has expired");
-    }
-    if unknown == 0 {
-        run.pass("PLAT701", "every suppression names a known check");
-    }
+    run.pass_unless_failed("PLAT700", "no suppression has expired");
+    run.pass_unless_failed("PLAT701", "every suppression names a known check");
 }
 
 /// Marks failures accepted by a live suppression.

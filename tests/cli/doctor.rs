@@ -36,6 +36,15 @@ pub fn commit_all(dir: &Path) {
         .unwrap();
 }
 
+/// Hand-edits a managed file of `svc` (the prod Service's port): drift.
+pub fn drift_prod_service(s: &Scratch, svc: &str) {
+    s.edit(
+        &format!("{svc}/deploy/k8s/prod/service.yaml"),
+        "port: 80",
+        "port: 81",
+    );
+}
+
 pub fn doctor(s: &Scratch, args: &[&str]) -> Run {
     let mut cmd = s.plat();
     cmd.arg("doctor").args(args);
@@ -155,12 +164,6 @@ pub fn assert_valid(schema: &Value, doc: &Value) {
     );
 }
 
-fn edit(s: &Scratch, rel: &str, from: &str, to: &str) {
-    let text = s.read(rel);
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    fs::write(s.join(rel), text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn a_new_service_passes_every_check() {
     let s = Scratch::new();
@@ -274,12 +277,7 @@ fn schema_problems_api_version_and_placeholder_owner() {
     service(&s, "api", &[]);
     let original = s.read("api/platform.yaml");
 
-    edit(
-        &s,
-        "api/platform.yaml",
-        "\n  port: 8080",
-        "\n  port: eighty",
-    );
+    s.edit("api/platform.yaml", "\n  port: 8080", "\n  port: eighty");
     let (_, doc) = doctor_json(&s, "api", &[]);
     let f = &entries(&doc, "PLAT102")[0];
     assert!(
@@ -358,15 +356,13 @@ fn readme_gitignore_codeowners_and_catalog() {
     service(&s, "api", &[]);
     fs::remove_file(s.join("api/README.md")).unwrap();
     fs::remove_file(s.join("api/.gitignore")).unwrap();
-    edit(&s, "api/CODEOWNERS", "* @team-api", "* @someone-else");
-    edit(
-        &s,
+    s.edit("api/CODEOWNERS", "* @team-api", "* @someone-else");
+    s.edit(
         "api/catalog-info.yaml",
         "lifecycle: experimental",
         "lifecycle: production",
     );
-    edit(
-        &s,
+    s.edit(
         "api/catalog-info.yaml",
         "owner: \"team-api\"",
         "owner: \"group:team-x\"",
@@ -394,8 +390,7 @@ fn readme_gitignore_codeowners_and_catalog() {
         assert!(l.contains("owner:") || l.contains("lifecycle:"), "{l}");
     }
     // `group:` prefixes are how Backstage names groups: accepted.
-    edit(
-        &s,
+    s.edit(
         "api/catalog-info.yaml",
         "owner: \"group:team-x\"",
         "owner: \"group:team-api\"",
@@ -417,8 +412,7 @@ fn pipeline_files_stages_and_the_production_gate() {
         "sync writes it"
     );
     // Without a template to render them, nothing can write them.
-    edit(
-        &s,
+    s.edit(
         "gh/platform.yaml",
         "source: builtin:service",
         "source: ./gone",
@@ -454,7 +448,7 @@ fn pipeline_files_stages_and_the_production_gate() {
 
     // A production environment without approval in the manifest.
     service(&s, "noapproval", &[]);
-    edit(&s, "noapproval/platform.yaml", "    approval: true\n", "");
+    s.edit("noapproval/platform.yaml", "    approval: true\n", "");
     let (_, doc) = doctor_json(&s, "noapproval", &[]);
     let gate = failures(&doc, "PLAT302");
     assert!(gate[0].contains("`prod` is production"), "{gate:?}");
@@ -468,7 +462,7 @@ fn pipeline_files_stages_and_the_production_gate() {
 fn dockerfile_and_kubernetes_checks() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(&s, "api/Dockerfile", "USER 10001:10001", "USER root");
+    s.edit("api/Dockerfile", "USER 10001:10001", "USER root");
     let dep = "api/deploy/k8s/staging/deployment.yaml";
     let text = s.read(dep);
     let text = text
@@ -505,12 +499,7 @@ fn dockerfile_and_kubernetes_checks() {
 fn drift_is_reported_with_a_diff() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     fs::remove_file(s.join("api/infra/main.tf")).unwrap();
     // An environment the manifest no longer lists leaves stale files.
     fs::create_dir_all(s.join("api/deploy/k8s/qa")).unwrap();
@@ -552,12 +541,7 @@ fn drift_is_reported_with_a_diff() {
 fn template_version_and_availability() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/platform.yaml",
-        "  version: 0.2.0",
-        "  version: 0.1.0",
-    );
+    s.edit("api/platform.yaml", "  version: 0.2.0", "  version: 0.1.0");
     let (code, doc) = doctor_json(&s, "api", &[]);
     let f = &entries(&doc, "PLAT600")[0];
     assert_eq!(f["severity"], "warning");
@@ -568,24 +552,13 @@ fn template_version_and_availability() {
     assert_eq!(code, 0, "a warning does not fail the run");
     assert_eq!(doctor(&s, &["api", "--strict"]).code, 1);
 
-    edit(
-        &s,
-        "api/platform.yaml",
-        "  version: 0.1.0",
-        "  version: 9.0.0",
-    );
+    s.edit("api/platform.yaml", "  version: 0.1.0", "  version: 9.0.0");
     let (_, doc) = doctor_json(&s, "api", &[]);
     assert!(failures(&doc, "PLAT600")[0].contains("newer than"));
     assert_eq!(status(&doc, "PLAT500"), "skip");
 
-    edit(
-        &s,
-        "api/platform.yaml",
-        "  version: 9.0.0",
-        "  version: 0.2.0",
-    );
-    edit(
-        &s,
+    s.edit("api/platform.yaml", "  version: 9.0.0", "  version: 0.2.0");
+    s.edit(
         "api/platform.yaml",
         "source: builtin:service",
         "source: ./moved-away",
@@ -602,7 +575,7 @@ fn suppressions_with_and_without_expiry() {
     let s = Scratch::new();
     service(&s, "api", &[]);
     fs::remove_file(s.join("api/README.md")).unwrap();
-    edit(&s, "api/Dockerfile", "USER 10001:10001", "USER 0");
+    s.edit("api/Dockerfile", "USER 10001:10001", "USER 0");
     let manifest = s.read("api/platform.yaml");
     fs::write(
         s.join("api/platform.yaml"),
@@ -632,8 +605,7 @@ fn suppressions_with_and_without_expiry() {
     r.stdout_has("suppressed: the base image drops privileges itself");
 
     // A future expiry still suppresses.
-    edit(
-        &s,
+    s.edit(
         "api/platform.yaml",
         "expires: 2001-01-01",
         "expires: 2999-01-01",
@@ -650,12 +622,7 @@ fn suppressions_with_and_without_expiry() {
 fn sarif_and_markdown_outputs() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     fs::remove_file(s.join("api/.gitignore")).unwrap();
     let r = doctor(&s, &["api", "--format", "sarif"]);
     r.code(1);
@@ -790,25 +757,18 @@ fn policy_rules_overrides_and_disabling() {
     // Now the other way round.
     s.write("api/SECURITY.md", "report to security@\n");
     s.write("api/certs/key.pem", "secret\n");
-    edit(
-        &s,
+    s.edit(
         "api/Dockerfile",
         "USER 10001:10001",
         "HEALTHCHECK NONE\nUSER 10001:10001",
     );
-    edit(
-        &s,
+    s.edit(
         "api/deploy/k8s/dev/deployment.yaml",
         ":set-by-pipeline",
         ":latest",
     );
-    edit(
-        &s,
-        "api/platform.yaml",
-        "owner: team-api",
-        "owner: api-people",
-    );
-    edit(&s, "api/platform.yaml", "- name: staging", "- name: perf");
+    s.edit("api/platform.yaml", "owner: team-api", "owner: api-people");
+    s.edit("api/platform.yaml", "- name: staging", "- name: perf");
     let (_, doc) = doctor_json(&s, "api", &["--policy", "acme.yaml"]);
     assert_eq!(status(&doc, "ACME001"), "pass");
     assert_eq!(
@@ -904,8 +864,7 @@ fn all_checks_every_service_under_a_directory() {
         "org/team-b/gamma",
     ]))
     .code(0);
-    edit(
-        &s,
+    s.edit(
         "org/team-b/gamma/CODEOWNERS",
         "* @team-gamma",
         "* @nobody-in-particular",

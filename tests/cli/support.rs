@@ -89,6 +89,14 @@ impl Scratch {
         v
     }
 
+    /// Replaces the first `from` in `rel` with `to`; `from` must be there.
+    #[track_caller]
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        fs::write(self.join(rel), text.replacen(from, to, 1)).unwrap();
+    }
+
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }

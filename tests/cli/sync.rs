@@ -3,7 +3,9 @@
 
 use std::fs;
 
-use crate::doctor::{commit_all, doctor, doctor_json, entries, failed_ids, service, status};
+use crate::doctor::{
+    commit_all, doctor, doctor_json, drift_prod_service, entries, failed_ids, service, status,
+};
 use crate::support::{run, Run, Scratch};
 
 fn sync(s: &Scratch, args: &[&str]) -> Run {
@@ -12,17 +14,11 @@ fn sync(s: &Scratch, args: &[&str]) -> Run {
     run(&mut cmd)
 }
 
-fn edit(s: &Scratch, rel: &str, from: &str, to: &str) {
-    let text = s.read(rel);
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    fs::write(s.join(rel), text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(&s, "api/platform.yaml", "\n  port: 8080", "\n  port: 9090");
+    s.edit("api/platform.yaml", "\n  port: 8080", "\n  port: 9090");
     commit_all(&s.join("api"));
     let (code, doc) = doctor_json(&s, "api", &[]);
     assert_eq!(code, 1);
@@ -76,7 +72,7 @@ fn edit_the_manifest_then_sync_brings_doctor_back_to_green() {
 fn sync_adds_and_removes_environments() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(&s, "api/platform.yaml", "  - name: staging\n", "");
+    s.edit("api/platform.yaml", "  - name: staging\n", "");
     commit_all(&s.join("api"));
     let r = sync(&s, &["api", "--format", "json"]);
     r.code(0);
@@ -105,8 +101,7 @@ fn sync_adds_and_removes_environments() {
     assert_eq!(code, 0, "{:?}", failed_ids(&doc));
 
     // Add it back: created again.
-    edit(
-        &s,
+    s.edit(
         "api/platform.yaml",
         "  - name: prod\n",
         "  - name: staging\n  - name: prod\n",
@@ -122,12 +117,7 @@ fn sync_adds_and_removes_environments() {
 fn sync_refuses_to_overwrite_uncommitted_changes() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     let r = sync(&s, &["api"]);
     r.code(2)
         .stderr_has("refusing to overwrite 1 file: they have uncommitted changes")
@@ -146,7 +136,7 @@ fn sync_refuses_to_overwrite_uncommitted_changes() {
         .plat()
         .args(["new", "service", "loose", "--no-input", "--no-git"]))
     .code(0);
-    edit(&s, "loose/CODEOWNERS", "@team-loose", "@someone");
+    s.edit("loose/CODEOWNERS", "@team-loose", "@someone");
     sync(&s, &["loose"])
         .code(2)
         .stderr_has("not in a git repository");
@@ -158,19 +148,13 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
     service(&s, "api", &[]);
     // Valid YAML, but the version is written in a form plat does not edit:
     // an alias of another value.
-    edit(&s, "api/platform.yaml", "  version: 0.2.0", "  version: *v");
-    edit(
-        &s,
+    s.edit("api/platform.yaml", "  version: 0.2.0", "  version: *v");
+    s.edit(
         "api/platform.yaml",
         "\n  description: ",
         "\n  description: &v 0.1.0 # ",
     );
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     commit_all(&s.join("api"));
     let before = s.read("api/deploy/k8s/prod/service.yaml");
     sync(&s, &["api"])
@@ -183,8 +167,7 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
         "nothing written"
     );
     // A quoted version on the line after its key is edited in place.
-    edit(
-        &s,
+    s.edit(
         "api/platform.yaml",
         "  version: *v",
         "  version:\n    '0.1.0'",
@@ -241,19 +224,13 @@ fn outside_git_only_the_directory_given_is_searched() {
 fn sync_upgrades_the_recorded_template_version_in_place() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
+    s.edit(
         "api/platform.yaml",
         "  version: 0.2.0",
         "  version: 0.1.0 # pinned by hand",
     );
     // What an older template rendered differently.
-    edit(
-        &s,
-        "api/catalog-info.yaml",
-        "service@0.2.0",
-        "service@0.1.0",
-    );
+    s.edit("api/catalog-info.yaml", "service@0.2.0", "service@0.1.0");
     commit_all(&s.join("api"));
     let r = sync(&s, &["api"]);
     r.code(0)
@@ -273,14 +250,13 @@ fn sync_errors_name_the_problem() {
     let s = Scratch::new();
     sync(&s, &[]).code(2).stderr_has("no platform.yaml");
     service(&s, "api", &[]);
-    edit(&s, "api/platform.yaml", "\n  port: 8080", "\n  port: -1");
+    s.edit("api/platform.yaml", "\n  port: 8080", "\n  port: -1");
     sync(&s, &["api"])
         .code(2)
         .stderr_has("platform.yaml is not valid")
         .stderr_has("infrastructure.port");
-    edit(&s, "api/platform.yaml", "\n  port: -1", "\n  port: 8080");
-    edit(
-        &s,
+    s.edit("api/platform.yaml", "\n  port: -1", "\n  port: 8080");
+    s.edit(
         "api/platform.yaml",
         "source: builtin:service",
         "source: ./gone",
@@ -296,14 +272,9 @@ fn doctor_fix_repairs_what_is_mechanical_and_nothing_else() {
     service(&s, "api", &[]);
     // Drift, a missing managed file, a missing owner entry in a
     // developer-owned CODEOWNERS, and a scaffolded problem fix cannot touch.
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     fs::remove_file(s.join("api/infra/main.tf")).unwrap();
-    edit(&s, "api/Dockerfile", "USER 10001:10001", "USER root");
+    s.edit("api/Dockerfile", "USER 10001:10001", "USER root");
     commit_all(&s.join("api"));
     let dockerfile = s.read("api/Dockerfile");
 
@@ -353,12 +324,7 @@ fn doctor_fix_repairs_what_is_mechanical_and_nothing_else() {
 fn doctor_fix_refuses_dirty_files_unless_allowed() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     let r = doctor(&s, &["api", "--fix"]);
     r.code(2)
         .stderr_has("refusing to overwrite")
@@ -394,12 +360,7 @@ fn sync_never_writes_through_a_symbolic_link() {
 fn fix_leaves_suppressed_drift_alone() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    edit(
-        &s,
-        "api/deploy/k8s/prod/service.yaml",
-        "port: 80",
-        "port: 81",
-    );
+    drift_prod_service(&s, "api");
     let manifest = s.read("api/platform.yaml");
     fs::write(
         s.join("api/platform.yaml"),
