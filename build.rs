@@ -1,6 +1,8 @@
 //! Embeds the built-in templates (`templates/<name>/`) in the binary, keeping
 //! each file's executable bit, so plat needs nothing beside itself.
 
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // a build script reads cargo's environment and talks to cargo on stdout
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "The golden path on the command line: scaffold services and keep them on it",
     propagate_version = true,
-    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error, 130 interrupted."
+    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error (nothing changed), 3 the environment failed (disk, permissions, git), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Print only errors
+    /// Print only warnings and errors
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print more detail about each step
@@ -61,12 +61,12 @@ pub enum Command {
     Manifest(ManifestCommand),
     /// Check a service (or every service under a directory) against the golden path
     #[command(
-        after_help = "Examples:\n  plat doctor\n  plat doctor services/billing --format json\n  plat doctor --format sarif > plat.sarif\n  plat doctor --fix\n  plat doctor --all ~/src/acme --policy acme-policy.yaml\n  plat doctor --list\n\nExit codes: 0 no error-level finding (with --strict: no warning either), 1 findings fail the run, 2 usage error or unreadable path."
+        after_help = "Examples:\n  plat doctor\n  plat doctor services/billing --format json\n  plat doctor --format sarif > plat.sarif\n  plat doctor --fix\n  plat doctor --all ~/src/acme --policy acme-policy.yaml\n  plat doctor --list\n\nExit codes: 0 no error-level finding (with --strict: no warning either), 1 findings fail the run, 2 usage or input error, 3 the environment failed (with --fix: files already replaced are whole)."
     )]
     Doctor(DoctorArgs),
     /// Re-render the managed files (pipeline, deploy, infra, catalog) from platform.yaml
     #[command(
-        after_help = "Examples:\n  plat sync\n  plat sync --dry-run\n  plat sync --check    # in CI: exit 1 if anything is out of step\n\nExit codes: 0 in step (or synced), 1 --check found changes, 2 usage or input error."
+        after_help = "Examples:\n  plat sync\n  plat sync --dry-run\n  plat sync --check    # in CI: exit 1 if anything is out of step\n\nExit codes: 0 in step (or synced), 1 --check found changes, 2 usage or input error (nothing changed), 3 the environment failed (files already replaced are whole), 130 interrupted."
     )]
     Sync(SyncArgs),
 }

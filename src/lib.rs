@@ -1,72 +1,28 @@
 //! plat: the golden path on the command line.
 //!
-//! Data flows one way: arguments -> request -> template -> answers -> plan ->
-//! staged write -> git -> report. The clap tree lives in `cli`; `commands`
-//! turns it into requests and prints the results; everything else is the
-//! core, which never prints and never prompts by itself.
+//! Layers, lowest first; each uses only those below it
+//! (docs/architecture.md draws them):
+//! - `util`, `error`: YAML loading, hints, dates, globs; typed errors and
+//!   exit codes.
+//! - `manifest`: platform.yaml's types, schema and validation.
+//! - `effects`: files written (staged or replaced whole), git, interrupts
+//!   and deadlines.
+//! - `template`: loading, rules and rendering a template into a plan.
+//! - `new` (a new project), `service` (an existing one: locate, drift,
+//!   sync), and on top of `service`, `doctor`.
+//! - `cli` and `commands`: the rim. The only code that parses arguments,
+//!   reads the environment, prompts, prints or decides the exit code.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod answers;
 pub mod cli;
 mod commands;
-pub mod config;
-pub mod date;
-pub mod definition;
 pub mod doctor;
-pub mod drift;
-pub mod engine;
+pub mod effects;
 pub mod error;
-pub mod git;
-
 pub mod manifest;
-pub mod pathcheck;
-mod prompt;
-pub mod render;
-pub mod rules;
-pub mod scaffold;
+pub mod new;
 pub mod service;
-pub mod source;
-mod suggest;
-pub mod sync;
-pub mod ui;
-pub mod write;
-pub mod yaml;
+pub mod template;
+pub mod util;
 
-use clap::Parser;
-
-/// Runs plat with `args` and returns the process exit code.
-pub fn run<I, T>(args: I) -> u8
-where
-    I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
-{
-    let cli = match cli::Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                error::exit::ERROR
-            } else {
-                error::exit::SUCCESS
-            };
-        }
-    };
-    let choice = match cli.global.color {
-        cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
-        cli::ColorWhen::Always => anstream::ColorChoice::Always,
-        cli::ColorWhen::Never => anstream::ColorChoice::Never,
-    };
-    choice.write_global();
-    let ui = ui::Ui {
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
-    };
-    write::install_interrupt_handler();
-    match commands::dispatch(cli.command, ui) {
-        Ok(code) => code,
-        Err(err) => {
-            ui.error(&err);
-            error::code_for(&err)
-        }
-    }
-}
+pub use commands::run;

@@ -1,30 +1,31 @@
 //! `plat manifest schema` and `plat manifest validate`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::json;
 
+use super::output;
+use super::ui::Ui;
 use crate::cli::{Format, ManifestCommand};
-use crate::error::exit;
+use crate::error::{exit, InputError};
 use crate::manifest;
-use crate::ui::Ui;
 
 pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
     match cmd {
         ManifestCommand::Schema => {
-            super::print_json(&manifest::schema())?;
+            output::json(&manifest::schema())?;
             Ok(exit::SUCCESS)
         }
         ManifestCommand::Validate { path, format } => {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).with_context(|| {
-                format!("reading {shown}; pass the manifest's path, e.g. `plat manifest validate services/api/platform.yaml`")
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                InputError(format!("reading {shown}: {e}; pass the manifest's path, e.g. `plat manifest validate services/api/platform.yaml`"))
             })?;
             let problems = match manifest::parse(&text) {
                 Ok(_) => Vec::new(),
                 Err(problems) => problems,
             };
             match format {
-                Format::Json => super::print_json(&json!({
+                Format::Json => output::json(&json!({
                     "file": shown,
                     "valid": problems.is_empty(),
                     "problems": problems.iter().map(|p| json!({
@@ -32,13 +33,12 @@ pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
                     })).collect::<Vec<_>>(),
                 }))?,
                 Format::Human => {
+                    let mut out = String::new();
                     for p in &problems {
-                        if p.line.is_some() {
-                            println!("{shown}:{p}");
-                        } else {
-                            println!("{shown}: {p}");
-                        }
+                        let sep = if p.line.is_some() { "" } else { " " };
+                        out.push_str(&format!("{shown}:{sep}{p}\n"));
                     }
+                    output::print(&out)?;
                     if problems.is_empty() {
                         ui.status("Valid", &shown);
                     } else {

@@ -1,43 +1,150 @@
-//! The rim: each command turns parsed arguments into a request, calls the
-//! core, and prints the result for people (stderr) or scripts (stdout).
-#![allow(clippy::print_stdout)]
+//! The rim. [`run`] parses the command line, reads the environment, runs
+//! the command on a worker thread and watches it: Ctrl-C, SIGTERM and
+//! deadlines are handled here, in one place. Each command turns its
+//! arguments into a request, calls the core, and prints the result for
+//! people (stderr, `ui`) or scripts (stdout, `output`).
 
+mod config;
 mod doctor;
+mod environment;
 mod manifest;
 mod new;
+mod output;
+mod prompt;
 mod sync;
 mod templates;
+mod ui;
 
-use anyhow::Result;
+use anyhow::{anyhow, Result};
+use clap::Parser;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use crate::cli::Command;
-use crate::ui::Ui;
+use crate::cli::{Cli, ColorWhen, Command};
+use crate::effects::{deadline, interrupt};
+use crate::error::{self, exit, Interrupted};
+use environment::Environment;
+use ui::Ui;
 
-pub fn dispatch(command: Command, ui: Ui) -> Result<u8> {
-    match command {
-        Command::New(args) => new::run(args, ui),
-        Command::Templates(cmd) => templates::run(cmd, ui),
-        Command::Manifest(cmd) => manifest::run(cmd, ui),
-        Command::Doctor(args) => doctor::run(args, ui),
-        Command::Sync(args) => sync::run(args, ui),
+/// How long a command may take to stop by itself after Ctrl-C before its
+/// work is abandoned (a prompt, or a render that does not return).
+const GRACE: Duration = Duration::from_millis(200);
+/// The deepest template plat renders needs a deep stack.
+const STACK: usize = 256 * 1024 * 1024;
+
+enum Event {
+    Done(Result<u8>),
+    Interrupt,
+}
+
+/// Runs plat with `args` and returns the process exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::INPUT
+            } else {
+                exit::SUCCESS
+            };
+        }
+    };
+    match cli.global.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
+    let ui = Ui {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    };
+    let env = Environment::read();
+    let (tx, rx) = mpsc::channel();
+    let on_signal = tx.clone();
+    let _ = ctrlc::set_handler(move || {
+        interrupt::request();
+        let _ = on_signal.send(Event::Interrupt);
+    });
+    let worker = std::thread::Builder::new()
+        .name("plat".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let result = dispatch(cli.command, ui, env);
+            let _ = tx.send(Event::Done(result));
+        });
+    let result = match worker {
+        Ok(_) => supervise(&rx),
+        Err(e) => Err(anyhow!("starting plat's worker thread: {e}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            ui.error(&err);
+            error::code_for(&err)
+        }
     }
 }
 
-/// Prints one JSON document on stdout.
-fn print_json(value: &serde_json::Value) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let result = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
-        .and_then(|()| out.flush());
-    quiet_pipe(result)
+/// Waits for the command, ending it early on a deadline or an interrupt.
+/// A file being replaced is always finished; anything else the command
+/// does not stop by itself within [`GRACE`] is abandoned: its staging
+/// directory is removed and plat exits.
+fn supervise(rx: &mpsc::Receiver<Event>) -> Result<u8> {
+    let mut stop_by: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        let wake = [stop_by, deadline::next()]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(Duration::from_millis(100), |at| {
+                at.saturating_duration_since(now)
+                    .min(Duration::from_millis(100))
+            });
+        match rx.recv_timeout(wake) {
+            Ok(Event::Done(result)) => return result,
+            Ok(Event::Interrupt) if stop_by.is_some() => return Err(abandon()),
+            Ok(Event::Interrupt) => stop_by = Some(Instant::now() + GRACE),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(anyhow!("plat's worker thread stopped unexpectedly"))
+            }
+        }
+        if stop_by.is_some_and(|t| Instant::now() >= t) && !interrupt::replacing() {
+            return Err(abandon());
+        }
+        if let Some(err) = deadline::expired() {
+            interrupt::abandon();
+            return Err(err);
+        }
+    }
 }
 
-/// A reader that stopped reading (`plat doctor | head`) is not an error.
-fn quiet_pipe(result: std::io::Result<()>) -> Result<()> {
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+/// Leaves the command behind after an interrupt, as cleanly as it can.
+#[allow(clippy::disallowed_methods)]
+fn abandon() -> anyhow::Error {
+    interrupt::abandon();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        // A prompt may have hidden the cursor and left the line open.
+        let term = dialoguer::console::Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+    }
+    anyhow!(Interrupted)
+}
+
+fn dispatch(command: Command, ui: Ui, env: Environment) -> Result<u8> {
+    match command {
+        Command::New(args) => new::run(args, ui, &env),
+        Command::Templates(cmd) => templates::run(cmd, ui),
+        Command::Manifest(cmd) => manifest::run(cmd, ui),
+        Command::Doctor(args) => doctor::run(args, ui, &env),
+        Command::Sync(args) => sync::run(args, ui, &env),
     }
 }

@@ -3,10 +3,11 @@
 use anyhow::Result;
 use serde_json::json;
 
+use super::output;
+use super::ui::{Ui, BOLD, DIM};
 use crate::cli::{Format, TemplatesCommand};
 use crate::error::exit;
-use crate::source;
-use crate::ui::{Ui, BOLD, DIM};
+use crate::template::{source, NAME_VAR};
 
 pub fn run(cmd: TemplatesCommand, _ui: Ui) -> Result<u8> {
     match cmd {
@@ -21,7 +22,7 @@ fn list(format: Format) -> Result<u8> {
         .map(source::load_builtin)
         .collect::<Result<Vec<_>>>()?;
     match format {
-        Format::Json => super::print_json(&json!({
+        Format::Json => output::json(&json!({
             "templates": templates.iter().map(|t| json!({
                 "name": t.definition.name,
                 "version": t.definition.version,
@@ -35,14 +36,14 @@ fn list(format: Format) -> Result<u8> {
                 .map(|t| t.definition.name.len())
                 .max()
                 .unwrap_or(0);
+            let mut out = String::new();
             for t in &templates {
-                anstream::println!(
-                    "{BOLD}{:<width$}{BOLD:#}  {DIM}{:<8}{DIM:#}  {}",
-                    t.definition.name,
-                    t.definition.version,
-                    t.definition.description
-                );
+                out.push_str(&format!(
+                    "{BOLD}{:<width$}{BOLD:#}  {DIM}{:<8}{DIM:#}  {}\n",
+                    t.definition.name, t.definition.version, t.definition.description
+                ));
             }
+            output::print(&out)?;
         }
     }
     Ok(exit::SUCCESS)
@@ -52,7 +53,7 @@ fn show(spec: &str, format: Format) -> Result<u8> {
     let t = source::load(spec)?;
     let def = &t.definition;
     match format {
-        Format::Json => super::print_json(&json!({
+        Format::Json => output::json(&json!({
             "name": def.name,
             "version": def.version,
             "description": def.description,
@@ -71,7 +72,7 @@ fn show(spec: &str, format: Format) -> Result<u8> {
                     v.name,
                     v.kind.as_str()
                 ));
-                if v.name == crate::definition::NAME_VAR {
+                if v.name == NAME_VAR {
                     out.push_str("  (the NAME argument)");
                 }
                 if v.secret {
@@ -84,7 +85,7 @@ fn show(spec: &str, format: Format) -> Result<u8> {
                 if let Some(d) = &v.default {
                     let d = serde_json::to_string(d).unwrap_or_default();
                     out.push_str(&format!("      default: {d}\n"));
-                } else if v.name != crate::definition::NAME_VAR {
+                } else if v.name != NAME_VAR {
                     out.push_str("      required (no default)\n");
                 }
                 if !v.choices.is_empty() {
@@ -105,7 +106,7 @@ fn show(spec: &str, format: Format) -> Result<u8> {
                     out.push_str(&format!("      asked when: {w}\n"));
                 }
             }
-            anstream::print!("{out}");
+            output::print(&out)?;
         }
     }
     Ok(exit::SUCCESS)

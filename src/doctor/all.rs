@@ -7,10 +7,12 @@ use anyhow::{bail, Context as _, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{check, Options, ServiceReport, Summary};
+use super::finding::{ServiceReport, Summary};
+use super::{check, Options};
 use crate::error::InputError;
-use crate::scaffold::MANIFEST_FILE;
-use crate::service::SKIP_DIRS;
+use crate::manifest::MANIFEST_FILE;
+use crate::service::locate::locate;
+use crate::service::walk::SKIP_DIRS;
 
 /// The reports of every service under `root`, in path order.
 pub struct AllReport {
@@ -67,11 +69,11 @@ fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
 /// Checks every service under `dir` with `jobs` threads. Services are
 /// checked while the walk goes on, so the disk and the CPU work at once.
 pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
-    let meta = std::fs::metadata(dir).with_context(|| {
-        format!(
-            "cannot read `{}`; pass an existing directory to --all",
+    let meta = std::fs::metadata(dir).map_err(|e| {
+        InputError(format!(
+            "cannot read `{}` ({e}); pass an existing directory to --all",
             dir.display()
-        )
+        ))
     })?;
     if !meta.is_dir() {
         bail!(InputError(format!(
@@ -94,7 +96,7 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
                 .spawn_scoped(scope, || loop {
                     let next = rx.lock().ok().and_then(|r| r.recv().ok());
                     let Some(path) = next else { break };
-                    let result = crate::service::locate(&path).map(|located| check(&located, opts));
+                    let result = locate(&path, &opts.ceilings).map(|located| check(&located, opts));
                     if let Ok(mut r) = results.lock() {
                         r.push((path, result));
                     }

@@ -4,11 +4,13 @@
 
 use anyhow::{bail, Context as _, Result};
 
-use super::repository::{codeowners_file, names_owner};
-use super::ServiceReport;
-use crate::drift::{Change, ChangeKind, Upgrade};
+use super::check_id::CheckId;
+use super::checks::repository::{codeowners_file, names_owner};
+use super::finding::ServiceReport;
 use crate::error::InputError;
-use crate::service::Located;
+use crate::service::drift::{Change, ChangeKind, Upgrade};
+use crate::service::locate::Located;
+use crate::service::sync;
 
 /// What `--fix` changed.
 pub struct Fixed {
@@ -24,9 +26,9 @@ pub fn plan(report: &ServiceReport) -> Result<Vec<Change>> {
         .iter()
         .filter(|c| {
             let id = match c.kind {
-                ChangeKind::Update => "PLAT500",
-                ChangeKind::Create => "PLAT501",
-                ChangeKind::Remove => "PLAT502",
+                ChangeKind::Update => CheckId::ManagedDrift,
+                ChangeKind::Create => CheckId::ManagedMissing,
+                ChangeKind::Remove => CheckId::ManagedStale,
             };
             report.findings.iter().any(|f| {
                 f.id == id && f.counts() && f.location.as_ref().is_some_and(|l| l.path == c.path)
@@ -34,11 +36,7 @@ pub fn plan(report: &ServiceReport) -> Result<Vec<Change>> {
         })
         .cloned()
         .collect();
-    let codeowners_failed = report
-        .findings
-        .iter()
-        .any(|f| f.id == "PLAT204" && f.counts());
-    if let (true, Some(owner)) = (codeowners_failed, report.owner.as_deref()) {
+    if let (true, Some(owner)) = (report.counts(CheckId::Codeowners), report.owner.as_deref()) {
         let path = codeowners_file(&report.root).unwrap_or("CODEOWNERS");
         let rendered = changes
             .iter()
@@ -100,14 +98,12 @@ fn with_owner(text: &str, owner: &str) -> String {
 /// `allow_dirty`).
 pub fn apply(located: &Located, report: &ServiceReport, allow_dirty: bool) -> Result<Fixed> {
     let changes = plan(report)?;
-    let upgrade = report.upgrade.clone().filter(|_| {
-        report
-            .findings
-            .iter()
-            .any(|f| f.id == "PLAT600" && f.counts())
-    });
-    crate::sync::refuse_dirty(located, &changes, allow_dirty)?;
-    crate::sync::apply(&report.root, &changes, upgrade.as_ref())?;
+    let upgrade = report
+        .upgrade
+        .clone()
+        .filter(|_| report.counts(CheckId::TemplateVersion));
+    sync::refuse_dirty(located, &changes, allow_dirty)?;
+    sync::apply(&report.root, &changes, upgrade.as_ref())?;
     Ok(Fixed { changes, upgrade })
 }
 

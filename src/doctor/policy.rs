@@ -1,15 +1,19 @@
 //! Policy as data: a platform team's own rules, severity overrides and
 //! disabled checks, read from YAML files (`--policy`, or plat's config).
-//! docs/doctor.md documents the format.
+//! docs/doctor.md documents the format. Loading reports every problem of
+//! every file at once, each with its file and field.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::{catalog, Severity};
+use super::check_id::CheckId;
+use super::finding::{RuleId, Severity};
 use crate::error::InputError;
+use crate::util::suggest::did_you_mean;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -22,32 +26,57 @@ struct PolicyFile {
     disable: Vec<String>,
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
+    /// Decoded one by one, so every rule's problems are reported.
     #[serde(default)]
-    rules: Vec<RawRule>,
+    rules: Vec<serde_yaml::Value>,
 }
 
+/// One rule as written: the common fields and, by `kind`, its test.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRule {
     id: String,
-    kind: String,
     #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    pattern: Option<String>,
-    #[serde(default)]
-    field: Option<String>,
-    #[serde(default)]
-    values: Option<Vec<serde_yaml::Value>>,
     #[serde(default)]
     severity: Option<Severity>,
     message: String,
     #[serde(default)]
     remediation: Option<String>,
+    #[serde(flatten)]
+    test: RawTest,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum RawTest {
+    FileExists {
+        path: String,
+    },
+    FileAbsent {
+        path: String,
+    },
+    FileContains {
+        path: String,
+        pattern: String,
+    },
+    FileNotContains {
+        path: String,
+        pattern: String,
+    },
+    ManifestRequired {
+        field: String,
+    },
+    ManifestOneOf {
+        field: String,
+        values: Vec<serde_yaml::Value>,
+    },
+    ManifestMatches {
+        field: String,
+        pattern: String,
+    },
+}
+
+/// The rule kinds, as written in `kind:`.
 const KINDS: &[&str] = &[
     "file-exists",
     "file-absent",
@@ -58,6 +87,21 @@ const KINDS: &[&str] = &[
     "manifest-matches",
 ];
 
+/// Fields a rule may have besides its kind's own.
+const COMMON: &[&str] = &["id", "kind", "name", "severity", "message", "remediation"];
+
+/// The fields each kind needs.
+fn kind_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "file-exists" | "file-absent" => &["path"],
+        "file-contains" | "file-not-contains" => &["path", "pattern"],
+        "manifest-required" => &["field"],
+        "manifest-one-of" => &["field", "values"],
+        "manifest-matches" => &["field", "pattern"],
+        _ => &[],
+    }
+}
+
 /// What a rule tests.
 #[derive(Debug, Clone)]
 pub enum Test {
@@ -65,22 +109,37 @@ pub enum Test {
     FileAbsent(FileGlob),
     FileContains(FileGlob, Regex),
     FileNotContains(FileGlob, Regex),
-    FieldRequired(String),
-    FieldOneOf(String, Vec<serde_yaml::Value>),
-    FieldMatches(String, Regex),
+    FieldRequired(FieldPath),
+    FieldOneOf(FieldPath, Vec<serde_yaml::Value>),
+    FieldMatches(FieldPath, Regex),
 }
 
 /// A `path:` of a file rule: a literal path or a glob over the service.
 #[derive(Debug, Clone)]
 pub struct FileGlob {
     pub pattern: String,
-    pub(super) matcher: Option<globset::GlobMatcher>,
+    pub matcher: Option<globset::GlobMatcher>,
+}
+
+/// A `field:` of a manifest rule, such as `infrastructure.environments[*].name`.
+#[derive(Debug, Clone)]
+pub struct FieldPath {
+    pub text: String,
+    pub segments: Vec<Seg>,
+}
+
+/// One step of a [`FieldPath`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+    Each,
 }
 
 /// One rule of a policy.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
+    pub id: RuleId,
     pub name: String,
     pub severity: Severity,
     pub message: String,
@@ -94,28 +153,58 @@ pub struct Rule {
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub rules: Vec<Rule>,
-    pub severity: BTreeMap<String, Severity>,
-    /// Disabled check ID -> the policy file that disabled it.
-    pub disabled: BTreeMap<String, String>,
+    pub severity: BTreeMap<RuleId, Severity>,
+    /// Disabled check -> the policy file that disabled it.
+    pub disabled: BTreeMap<RuleId, String>,
 }
 
 impl Policy {
-    pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+    pub fn rule(&self, id: &RuleId) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == *id)
     }
 
-    /// Reads and merges `paths` in order (later files override severities).
-    /// Every problem in every file is reported at once.
+    /// The check `code` names: built-in, or one of this policy's rules.
+    pub fn resolve(&self, code: &str) -> Option<RuleId> {
+        CheckId::parse(code).map(RuleId::Builtin).or_else(|| {
+            self.rules
+                .iter()
+                .find(|r| r.id.as_str() == code)
+                .map(|r| r.id.clone())
+        })
+    }
+
+    /// "did you mean" for a code that names no check.
+    pub fn hint(&self, code: &str) -> Option<&str> {
+        let known = CheckId::ALL
+            .iter()
+            .map(|c| c.code())
+            .chain(self.rules.iter().map(|r| r.id.as_str()));
+        did_you_mean(code, known)
+    }
+
+    /// Reads and merges the files in order (later files override
+    /// severities); `files` are (label, text) pairs.
     pub fn load(paths: &[PathBuf]) -> Result<Policy> {
-        let mut policy = Policy::default();
-        let mut problems = Vec::new();
-        let mut pending: Vec<(String, String, String)> = Vec::new(); // (file, where, id)
+        let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let label = path.display().to_string();
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!("reading the policy file {label}; check the --policy path or plat's config")
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                InputError(format!(
+                    "reading the policy file {label}: {e}; check the --policy path or plat's config"
+                ))
             })?;
-            let file: PolicyFile = crate::yaml::from_str(&text, &label)?;
+            files.push((label, text));
+        }
+        Policy::parse(&files)
+    }
+
+    /// [`Policy::load`] for texts already read.
+    pub fn parse(files: &[(String, String)]) -> Result<Policy> {
+        let mut policy = Policy::default();
+        let mut problems = Vec::new();
+        let mut named: Vec<(String, &'static str, String, Option<Severity>)> = Vec::new();
+        for (label, text) in files {
+            let file: PolicyFile = crate::util::yaml::from_str(text, label)?;
             if let Some(v) = &file.api_version {
                 if v != crate::manifest::API_VERSION {
                     problems.push(format!(
@@ -129,48 +218,49 @@ impl Policy {
                     problems.push(format!("{label}: `kind` {k:?} must be `Policy`"));
                 }
             }
-            for (i, raw) in file.rules.into_iter().enumerate() {
-                match compile(raw, &label) {
-                    Ok(rule) => {
-                        if let Some(prev) = policy.rule(&rule.id) {
-                            problems.push(format!(
-                                "{label}: `rules[{i}].id` {} is already defined in {}; give each rule its own ID",
-                                rule.id, prev.source
-                            ));
-                        } else {
-                            policy.rules.push(rule);
-                        }
-                    }
-                    Err((field, id, msg)) => problems.push(format!(
-                        "{label}: `rules[{i}]{}`{}: {msg}",
-                        field.map(|f| format!(".{f}")).unwrap_or_default(),
-                        if id.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({id})")
-                        }
+            for (i, value) in file.rules.into_iter().enumerate() {
+                match compile(value, label) {
+                    Ok(rule) => match policy.rule(&rule.id) {
+                        Some(prev) => problems.push(format!(
+                            "{label}: `rules[{i}].id` {} is already defined in {}; give each rule its own ID",
+                            rule.id, prev.source
+                        )),
+                        None => policy.rules.push(rule),
+                    },
+                    Err(e) => problems.push(format!(
+                        "{label}: `rules[{i}]{}`{}: {}",
+                        e.field.map(|f| format!(".{f}")).unwrap_or_default(),
+                        e.id.map(|id| format!(" ({id})")).unwrap_or_default(),
+                        e.message
                     )),
                 }
             }
             for id in file.disable {
-                pending.push((label.clone(), "disable".into(), id.clone()));
-                policy.disabled.insert(id, label.clone());
+                named.push((label.clone(), "disable", id, None));
             }
             for (id, sev) in file.severity {
-                pending.push((label.clone(), "severity".into(), id.clone()));
-                policy.severity.insert(id, sev);
+                named.push((label.clone(), "severity", id, Some(sev)));
             }
         }
-        for (label, field, id) in pending {
-            if catalog::find(&id).is_none() && policy.rule(&id).is_none() {
-                let mut known: Vec<&str> = catalog::CHECKS.iter().map(|c| c.id).collect();
-                known.extend(policy.rules.iter().map(|r| r.id.as_str()));
-                let hint = crate::suggest::did_you_mean(&id, known.iter().copied())
+        // Overrides may name rules of any file, so they are resolved last.
+        for (label, field, code, severity) in named {
+            let Some(id) = policy.resolve(&code) else {
+                let hint = policy
+                    .hint(&code)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; `plat doctor --list` shows every check".into());
                 problems.push(format!(
-                    "{label}: `{field}` names `{id}`, which is not a check{hint}"
+                    "{label}: `{field}` names `{code}`, which is not a check{hint}"
                 ));
+                continue;
+            };
+            match severity {
+                Some(sev) => {
+                    policy.severity.insert(id, sev);
+                }
+                None => {
+                    policy.disabled.insert(id, label);
+                }
             }
         }
         if !problems.is_empty() {
@@ -183,151 +273,189 @@ impl Policy {
     }
 }
 
-static ID: std::sync::LazyLock<&Regex> = std::sync::LazyLock::new(|| {
-    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).expect("a schema pattern")
-});
+/// What is wrong with one rule.
+struct RuleError {
+    field: Option<&'static str>,
+    id: Option<String>,
+    message: String,
+}
 
-/// What is wrong with a rule: the field, the rule's ID and the message.
-type RuleError = (Option<&'static str>, String, String);
-
-/// Checks one rule.
-fn compile(raw: RawRule, source: &str) -> Result<Rule, RuleError> {
-    let at = |field: &'static str, msg: String| (Some(field), raw.id.clone(), msg);
-    if !ID.is_match(&raw.id) {
-        return Err((
-            Some("id"),
-            String::new(),
-            format!(
-                "{:?} is not a check ID: capital letters then three digits, like `ACME001`",
-                raw.id
+/// Decodes and checks one rule.
+fn compile(value: serde_yaml::Value, source: &str) -> Result<Rule, RuleError> {
+    let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
+    let err = |field: Option<&'static str>, message: String| RuleError {
+        field,
+        id: id.clone(),
+        message,
+    };
+    if let Some(id) = &id {
+        if !is_check_id(id) {
+            return Err(RuleError {
+                field: Some("id"),
+                id: None,
+                message: format!(
+                    "{id:?} is not a check ID: capital letters then three digits, like `ACME001`"
+                ),
+            });
+        }
+        if id.starts_with("PLAT") {
+            return Err(err(
+                Some("id"),
+                "IDs starting with PLAT are plat's own; use your organisation's prefix, like `ACME001`"
+                    .into(),
+            ));
+        }
+    }
+    let kind = value
+        .get("kind")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    if !KINDS.contains(&kind) {
+        let message = match (kind, did_you_mean(kind, KINDS.iter().copied())) {
+            ("", _) => format!("a rule needs `kind`, one of: {}", KINDS.join(", ")),
+            (k, Some(s)) => format!(
+                "`{k}` is not a rule kind; did you mean `{s}`? kinds: {}",
+                KINDS.join(", ")
             ),
-        ));
+            (k, None) => format!("`{k}` is not a rule kind; kinds: {}", KINDS.join(", ")),
+        };
+        return Err(err(Some("kind"), message));
     }
-    if raw.id.starts_with("PLAT") {
-        return Err(at(
-            "id",
-            "IDs starting with PLAT are plat's own; use your organisation's prefix, like `ACME001`"
-                .into(),
-        ));
+    if let Some(problem) = fields_problem(&value, kind, &err) {
+        return Err(problem);
     }
-    if raw.message.trim().is_empty() {
+    let raw: RawRule =
+        serde_yaml::from_value(value).map_err(|e| err(None, crate::util::yaml::message(&e)))?;
+    let RawRule {
+        id,
+        name,
+        severity,
+        message,
+        remediation,
+        test,
+    } = raw;
+    let at = |field: &'static str, message: String| RuleError {
+        field: Some(field),
+        id: Some(id.clone()),
+        message,
+    };
+    if message.trim().is_empty() {
         return Err(at(
             "message",
             "is empty; say what is wrong when the rule fails".into(),
         ));
     }
-    let need = |field: &'static str, v: &Option<String>| -> Result<String, RuleError> {
-        v.clone()
-            .ok_or_else(|| at(field, format!("a `{}` rule needs `{field}`", raw.kind)))
-    };
     let regex = |p: String| {
         Regex::new(&format!("(?m){p}"))
             .map_err(|e| at("pattern", format!("is not a valid regular expression: {e}")))
     };
-    let file = |p: String| -> Result<FileGlob, RuleError> {
-        let is_glob = p.contains(['*', '?', '[', '{']);
-        if p.starts_with('/') || p.split('/').any(|s| s == ".." || s.is_empty()) {
-            return Err(at(
-                "path",
-                format!("{p:?} must be relative to the service's directory and stay inside it"),
-            ));
+    let file = |p: String| file_glob(p).map_err(|m| at("path", m));
+    let field = |p: String| field_path(p).map_err(|m| at("field", m));
+    let test = match test {
+        RawTest::FileExists { path } => Test::FileExists(file(path)?),
+        RawTest::FileAbsent { path } => Test::FileAbsent(file(path)?),
+        RawTest::FileContains { path, pattern } => Test::FileContains(file(path)?, regex(pattern)?),
+        RawTest::FileNotContains { path, pattern } => {
+            Test::FileNotContains(file(path)?, regex(pattern)?)
         }
-        if !is_glob {
-            if let Err(e) = crate::pathcheck::check_relative(&p) {
-                return Err(at("path", format!("{e}")));
+        RawTest::ManifestRequired { field: f } => Test::FieldRequired(field(f)?),
+        RawTest::ManifestOneOf { field: f, values } => {
+            if values.is_empty() {
+                return Err(at(
+                    "values",
+                    "a `manifest-one-of` rule needs a non-empty `values` list".into(),
+                ));
             }
+            Test::FieldOneOf(field(f)?, values)
         }
-        let matcher = if is_glob {
-            Some(
-                crate::render::glob(&p)
-                    .map_err(|e| at("path", format!("is not a valid glob: {e}")))?
-                    .compile_matcher(),
-            )
-        } else {
-            None
-        };
-        Ok(FileGlob {
-            pattern: p,
-            matcher,
-        })
-    };
-    let test = match raw.kind.as_str() {
-        "file-exists" => Test::FileExists(file(need("path", &raw.path)?)?),
-        "file-absent" => Test::FileAbsent(file(need("path", &raw.path)?)?),
-        "file-contains" => Test::FileContains(
-            file(need("path", &raw.path)?)?,
-            regex(need("pattern", &raw.pattern)?)?,
-        ),
-        "file-not-contains" => Test::FileNotContains(
-            file(need("path", &raw.path)?)?,
-            regex(need("pattern", &raw.pattern)?)?,
-        ),
-        "manifest-required" => Test::FieldRequired(field_path(need("field", &raw.field)?, &at)?),
-        "manifest-one-of" => {
-            let values = raw
-                .values
-                .clone()
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    at(
-                        "values",
-                        "a `manifest-one-of` rule needs a non-empty `values` list".into(),
-                    )
-                })?;
-            Test::FieldOneOf(field_path(need("field", &raw.field)?, &at)?, values)
-        }
-        "manifest-matches" => Test::FieldMatches(
-            field_path(need("field", &raw.field)?, &at)?,
-            regex(need("pattern", &raw.pattern)?)?,
-        ),
-        other => {
-            let hint = crate::suggest::did_you_mean(other, KINDS.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            return Err(at(
-                "kind",
-                format!(
-                    "`{other}` is not a rule kind; {hint}kinds: {}",
-                    KINDS.join(", ")
-                ),
-            ));
+        RawTest::ManifestMatches { field: f, pattern } => {
+            Test::FieldMatches(field(f)?, regex(pattern)?)
         }
     };
     Ok(Rule {
-        name: raw
-            .name
-            .clone()
-            .unwrap_or_else(|| raw.id.to_ascii_lowercase()),
-        id: raw.id,
-        severity: raw.severity.unwrap_or(Severity::Error),
-        message: raw.message,
-        remediation: raw.remediation,
+        name: name.unwrap_or_else(|| id.to_ascii_lowercase()),
+        id: RuleId::Policy(Arc::from(id.as_str())),
+        severity: severity.unwrap_or(Severity::Error),
+        message,
+        remediation,
         test,
         source: source.to_string(),
     })
 }
 
-fn field_path(
-    p: String,
-    at: &dyn Fn(&'static str, String) -> RuleError,
-) -> Result<String, RuleError> {
-    if parse_field(&p).is_none() {
-        return Err(at(
-            "field",
-            format!("{p:?} is not a field path like `metadata.owner` or `infrastructure.environments[*].name`"),
+/// A field the rule's kind does not know (with the fields it does), or
+/// one it needs and lacks. serde ignores unknown fields beside a flattened
+/// enum, so they are checked here, before decoding.
+fn fields_problem(
+    value: &serde_yaml::Value,
+    kind: &str,
+    err: &dyn Fn(Option<&'static str>, String) -> RuleError,
+) -> Option<RuleError> {
+    let own = kind_fields(kind);
+    let m = value.as_mapping()?;
+    for key in m.keys().filter_map(|k| k.as_str()) {
+        if !COMMON.contains(&key) && !own.contains(&key) {
+            let mut allowed: Vec<&str> = COMMON.to_vec();
+            allowed.extend(own);
+            let hint = did_you_mean(key, allowed.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            return Some(err(
+                None,
+                format!(
+                    "unknown field `{key}` for a `{kind}` rule; {hint}its fields: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    for f in own.iter().chain(&["id", "message"]) {
+        if !m.contains_key(*f) {
+            return Some(err(Some(f), format!("a `{kind}` rule needs `{f}`")));
+        }
+    }
+    None
+}
+
+fn is_check_id(s: &str) -> bool {
+    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).is_some_and(|re| re.is_match(s))
+}
+
+fn file_glob(p: String) -> Result<FileGlob, String> {
+    let is_glob = p.contains(['*', '?', '[', '{']);
+    if p.starts_with('/') || p.split('/').any(|s| s == ".." || s.is_empty()) {
+        return Err(format!(
+            "{p:?} must be relative to the service's directory and stay inside it"
         ));
     }
-    Ok(p)
+    if !is_glob {
+        crate::template::pathcheck::check_relative(&p).map_err(|e| e.to_string())?;
+    }
+    let matcher = if is_glob {
+        Some(
+            crate::util::glob::glob(&p)
+                .map_err(|e| format!("is not a valid glob: {e}"))?
+                .compile_matcher(),
+        )
+    } else {
+        None
+    };
+    Ok(FileGlob {
+        pattern: p,
+        matcher,
+    })
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Seg {
-    Key(String),
-    Index(usize),
-    Each,
+fn field_path(p: String) -> Result<FieldPath, String> {
+    match parse_field(&p) {
+        Some(segments) => Ok(FieldPath { text: p, segments }),
+        None => Err(format!(
+            "{p:?} is not a field path like `metadata.owner` or `infrastructure.environments[*].name`"
+        )),
+    }
 }
 
-pub(super) fn parse_field(p: &str) -> Option<Vec<Seg>> {
+fn parse_field(p: &str) -> Option<Vec<Seg>> {
     let mut out = Vec::new();
     for part in p.split('.') {
         let (key, mut rest) = match part.find('[') {
@@ -355,42 +483,42 @@ pub(super) fn parse_field(p: &str) -> Option<Vec<Seg>> {
     Some(out)
 }
 
-/// The values at `path`, each with its rendered path; `None` values are
-/// missing fields.
-pub(super) fn resolve(
-    root: &serde_yaml::Value,
-    path: &[Seg],
-) -> Vec<(String, Option<serde_yaml::Value>)> {
-    let mut frontier: Vec<(String, Option<&serde_yaml::Value>)> = vec![(String::new(), Some(root))];
-    for seg in path {
-        let mut next = Vec::new();
-        for (at, v) in frontier {
-            match (seg, v) {
-                (Seg::Key(k), Some(v)) => {
-                    let at = if at.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{at}.{k}")
-                    };
-                    next.push((at, v.get(k.as_str())));
-                }
-                (Seg::Index(i), Some(v)) => next.push((format!("{at}[{i}]"), v.get(*i))),
-                (Seg::Each, Some(serde_yaml::Value::Sequence(items))) => {
-                    for (i, item) in items.iter().enumerate() {
-                        next.push((format!("{at}[{i}]"), Some(item)));
+impl FieldPath {
+    /// The values at this path in `root`, each with its rendered path;
+    /// `None` values are missing fields.
+    pub fn resolve(&self, root: &serde_yaml::Value) -> Vec<(String, Option<serde_yaml::Value>)> {
+        let mut frontier: Vec<(String, Option<&serde_yaml::Value>)> =
+            vec![(String::new(), Some(root))];
+        for seg in &self.segments {
+            let mut next = Vec::new();
+            for (at, v) in frontier {
+                match (seg, v) {
+                    (Seg::Key(k), Some(v)) => {
+                        let at = if at.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{at}.{k}")
+                        };
+                        next.push((at, v.get(k.as_str())));
                     }
+                    (Seg::Index(i), Some(v)) => next.push((format!("{at}[{i}]"), v.get(*i))),
+                    (Seg::Each, Some(serde_yaml::Value::Sequence(items))) => {
+                        for (i, item) in items.iter().enumerate() {
+                            next.push((format!("{at}[{i}]"), Some(item)));
+                        }
+                    }
+                    (Seg::Each, Some(serde_yaml::Value::Null) | None) => {}
+                    (Seg::Each, Some(_)) => next.push((at, None)),
+                    (_, None) => next.push((at, None)),
                 }
-                (Seg::Each, Some(serde_yaml::Value::Null) | None) => {}
-                (Seg::Each, Some(_)) => next.push((at, None)),
-                (_, None) => next.push((at, None)),
             }
+            frontier = next;
         }
-        frontier = next;
+        frontier
+            .into_iter()
+            .map(|(at, v)| (at, v.filter(|v| !v.is_null()).cloned()))
+            .collect()
     }
-    frontier
-        .into_iter()
-        .map(|(at, v)| (at, v.filter(|v| !v.is_null()).cloned()))
-        .collect()
 }
 
 #[cfg(test)]
@@ -413,9 +541,51 @@ mod tests {
         assert_eq!(parse_field("a[x]"), None);
         let doc: serde_yaml::Value =
             serde_yaml::from_str("envs: [{name: a}, {name: b, x: 1}]").unwrap();
-        let got = resolve(&doc, &parse_field("envs[*].x").unwrap());
+        let got = field_path("envs[*].x".into()).unwrap().resolve(&doc);
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], ("envs[0].x".to_string(), None));
         assert_eq!(got[1].1, Some(serde_yaml::Value::from(1)));
+    }
+
+    fn problems(text: &str) -> String {
+        Policy::parse(&[("p.yaml".into(), text.into())])
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn rules_decode_by_kind_and_report_every_problem() {
+        let err = problems(
+            "rules:\n  - {id: ACME001, kind: file-exist, path: x, message: m}\n  - {id: ACME002, kind: file-exists, message: m}\n  - {id: ACME003, kind: manifest-required, field: a, pattern: x, message: m}\n  - {id: ACME004, kind: file-contains, path: x, pattern: '(', message: m}\ndisable: [PLAT5O1]\n",
+        );
+        for want in [
+            "`rules[0].kind` (ACME001): `file-exist` is not a rule kind; did you mean `file-exists`?",
+            "`rules[1].path` (ACME002): a `file-exists` rule needs `path`",
+            "`rules[2]` (ACME003): unknown field `pattern` for a `manifest-required` rule",
+            "`rules[3].pattern` (ACME004): is not a valid regular expression",
+            "`disable` names `PLAT5O1`, which is not a check; did you mean `PLAT501`?",
+        ] {
+            assert!(err.contains(want), "{want:?} not in:\n{err}");
+        }
+    }
+
+    #[test]
+    fn overrides_resolve_to_checks_and_rules() {
+        let p = Policy::parse(&[(
+            "p.yaml".into(),
+            "rules:\n  - {id: ACME001, kind: file-exists, path: x, message: m}\nseverity: {PLAT202: error, ACME001: warning}\ndisable: [PLAT203]\n".into(),
+        )])
+        .unwrap();
+        assert_eq!(
+            p.severity.get(&RuleId::Builtin(CheckId::Readme)),
+            Some(&Severity::Error)
+        );
+        assert_eq!(
+            p.severity.get(&RuleId::Policy("ACME001".into())),
+            Some(&Severity::Warning)
+        );
+        assert!(p
+            .disabled
+            .contains_key(&RuleId::Builtin(CheckId::Gitignore)));
     }
 }

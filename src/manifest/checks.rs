@@ -156,14 +156,6 @@ pub(super) fn check(m: &Manifest) -> Vec<Issue> {
             "`reason` (say why the finding is accepted)",
             &s.reason,
         );
-        if let Some(date) = &s.expires {
-            if !is_date(date) {
-                c.report(
-                    &path.key("expires"),
-                    format!("`expires` {date:?} is not a date written `YYYY-MM-DD`"),
-                );
-            }
-        }
     }
     c.issues
 }
@@ -532,46 +524,10 @@ pub(super) fn parse_quantity(q: &Quantity) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
-/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
-pub(super) fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?
-            .parse::<u32>()
-            .ok()
-    };
-    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
 /// `Payments_API` -> `payments-api`: a DNS label close to what was written.
 fn suggest_label(value: &str) -> String {
-    let mut out = String::new();
-    for c in value.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-')
-        .chars()
-        .take(63)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
+    let mut label = crate::util::slug::slug(value);
+    label.truncate(63);
+    label.truncate(label.trim_end_matches('-').len());
+    label
 }

@@ -1,7 +1,8 @@
 //! The platform manifest, `platform.yaml`: its types, the JSON schema generated
 //! from them, and loading that reports every problem at once with its line and
-//! column. `plat new` writes it with [`to_yaml`], `plat manifest validate` reads
-//! it with [`parse`], and `plat doctor` will build on [`Manifest::validate`].
+//! column. `plat new` writes it with [`to_yaml`]; `plat manifest validate`,
+//! `plat doctor` and `plat sync` read it with [`parse`] (doctor in its two
+//! steps, [`load_yaml`] then [`parse_loaded`], to report each separately).
 //!
 //! Loading goes in steps so hostile input never gets far: a size limit, one
 //! safe YAML parse into a value (alias bombs, deep nesting and duplicate keys
@@ -19,20 +20,21 @@ mod types;
 
 use std::fmt;
 
-use crate::suggest::did_you_mean;
+use crate::util::suggest::did_you_mean;
+use crate::util::yaml::MAX_DEPTH;
 
 pub use types::*;
 
 /// The only `apiVersion` this plat reads and writes.
 pub const API_VERSION: &str = "plat.dev/v1";
+/// The file that holds a service's manifest, at the service's root.
+pub const MANIFEST_FILE: &str = "platform.yaml";
+
 /// The only `kind` of manifest there is so far.
 pub const KIND: &str = "Service";
 
 /// Larger manifests are refused before parsing.
 pub const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
-
-/// Deeper nesting is refused; real manifests use under ten levels.
-pub const MAX_DEPTH: usize = 128;
 
 /// A DNS-1123 label: the name Kubernetes gives services, namespaces and more.
 pub const DNS_LABEL_PATTERN: &str = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
@@ -143,7 +145,7 @@ pub fn load_yaml(text: &str) -> Result<serde_yaml::Value, Problem> {
             None,
         ));
     }
-    if let Some(at) = crate::yaml::too_deep_fast(text, MAX_DEPTH) {
+    if let Some(at) = crate::util::yaml::too_deep_fast(text, MAX_DEPTH) {
         return Err(whole(
             format!("the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"),
             Some(at),
@@ -227,15 +229,12 @@ fn load(value: serde_yaml::Value) -> Result<Manifest, Vec<Issue>> {
 }
 
 fn yaml_problem(err: &serde_yaml::Error, text: &str) -> Problem {
-    let mut message = crate::yaml::message(err);
+    let mut message = crate::util::yaml::message(err);
     let mut path = String::new();
     let mut position = err.location().map(|l| (l.line(), l.column()));
-    if message.contains("repetition limit exceeded") {
-        message.push_str(
-            " (too many alias expansions: the file looks like an alias bomb; write the values out)",
-        );
-    } else if message.contains("recursion limit exceeded") {
-        message.push_str(" (the document is nested too deeply; plat reads at most 128 levels)");
+    let hint = crate::util::yaml::hint(err);
+    if !hint.is_empty() {
+        message.push_str(&hint);
     } else if let Some(i) = message.find("duplicate entry") {
         // The loader names the mapping and points at its start; point at the repeated key.
         if i >= 2 {

@@ -279,7 +279,9 @@ impl<'s> Walker<'s> {
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
             // Patterns are plat's own constants; an invalid one is skipped, not fatal.
             if let Some(re) = super::regex(pattern) {
-                if !re.is_match(s) {
+                let calendar =
+                    pattern != DATE_PATTERN || crate::util::date::Date::parse(s).is_some();
+                if !re.is_match(s) || !calendar {
                     self.push(
                         At::Value,
                         format!(

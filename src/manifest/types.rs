@@ -520,6 +520,6 @@ pub struct Suppression {
     pub reason: String,
     /// `YYYY-MM-DD`: from this day on the finding is reported again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(DATE_PATTERN))]
-    pub expires: Option<String>,
+    #[schemars(with = "Option<String>", pattern(DATE_PATTERN))]
+    pub expires: Option<crate::util::date::Date>,
 }

@@ -1,56 +1,72 @@
-//! Ctrl-C and SIGTERM while writing: exit 130 and nothing left behind.
+//! Ctrl-C and SIGTERM: exit 130, promptly, and nothing left behind.
 
 use crate::support::*;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Sends `signal` to `child` and returns its exit code, stderr and how
+/// long it took to end.
 #[cfg(unix)]
-fn interrupt_during_write(signal: &str) {
-    let s = Scratch::new();
-    let files: Vec<(String, String)> = (0..40)
-        .map(|i| (format!("f{i:02}.txt"), format!("{i}")))
-        .collect();
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let t = s.template(
-        "t",
-        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
-        &refs,
-    );
-    let mut cmd = s.plat_with_identity();
-    cmd.env("PLAT_TEST_WRITE_DELAY_MS", "100")
-        .args(["new", &t, "api", "--no-input"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    // Wait until staging has begun, then signal.
-    let start = Instant::now();
-    loop {
-        let staging = s.entries().into_iter().any(|e| e.contains("plat-staging"));
-        if staging {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "staging never began"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(250));
-    let status = std::process::Command::new("kill")
+fn signal(child: Child, signal: &str) -> (Option<i32>, String, Duration) {
+    let sent = Instant::now();
+    let status = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
+    (
         out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        sent.elapsed(),
+    )
+}
+
+fn spawn(cmd: &mut Command) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A template of many small files: writing them takes long enough to be
+/// caught in the act.
+fn many_files(s: &Scratch) -> String {
+    let root = s.join("t/files");
+    for d in 0..100 {
+        let dir = root.join(format!("d{d:03}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in 0..100 {
+            std::fs::write(dir.join(format!("f{f:03}.txt")), format!("{d} {f}\n")).unwrap();
+        }
+    }
+    s.write(
+        "t/template.yaml",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    "./t".to_string()
+}
+
+#[cfg(unix)]
+fn interrupt_during_write(sig: &str) {
+    let s = Scratch::new();
+    let t = many_files(&s);
+    let child = spawn(
+        s.plat_with_identity()
+            .args(["new", &t, "api", "--no-input"]),
+    );
+    // Wait until staging has begun, then signal at once.
+    let start = Instant::now();
+    while !s.entries().iter().any(|e| e.contains("plat-staging")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "staging never began"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let (code, stderr, _) = signal(child, sig);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(s.entries(), ["t"], "staging or target left behind");
 }
 
@@ -64,4 +80,31 @@ fn ctrl_c_while_writing_removes_the_staging_directory() {
 #[test]
 fn sigterm_while_writing_removes_the_staging_directory() {
     interrupt_during_write("-TERM");
+}
+
+/// A render that would run for minutes stops at Ctrl-C with 130, not at
+/// its deadline (a minute here, which would exit 2).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_an_endless_render_stops_at_once() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
+        &[(
+            "a.txt",
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
+        )],
+    );
+    let child = spawn(s.plat().env("PLAT_RENDER_TIMEOUT_MS", "60000").args([
+        "new",
+        &t,
+        "api",
+        "--no-input",
+    ]));
+    std::thread::sleep(Duration::from_millis(500));
+    let (code, stderr, took) = signal(child, "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(took < Duration::from_secs(30), "took {took:?} to stop");
+    assert_eq!(s.entries(), ["t"]);
 }

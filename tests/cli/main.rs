@@ -1,6 +1,8 @@
 //! One test binary for every CLI test: each module drives the real `plat`
 //! binary in a scratch directory with a scrubbed environment.
 
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // tests set up environments and print diagnostics
+
 mod support;
 
 mod answers;

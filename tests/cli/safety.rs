@@ -289,7 +289,7 @@ fn output_under_a_file_fails_and_leaves_nothing() {
 }
 
 /// A write that fails part-way (the file-size limit stops the third file)
-/// removes everything it staged.
+/// removes everything it staged, and exits 3: the environment failed.
 #[cfg(unix)]
 #[test]
 fn write_failure_midway_leaves_nothing_behind() {
@@ -314,7 +314,7 @@ fn write_failure_midway_leaves_nothing_behind() {
         .arg(format!(
             "trap '' XFSZ; ulimit -f 16; exec '{plat}' new {t} api --no-input --no-git"
         ));
-    run(&mut sh).code(2).stderr_has("c.txt");
+    run(&mut sh).code(3).stderr_has("c.txt");
     nothing_written(&s, &["t"]);
 }
 

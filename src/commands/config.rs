@@ -1,0 +1,77 @@
+//! plat's own configuration: `$PLAT_CONFIG`, else
+//! `$XDG_CONFIG_HOME/plat/config.yaml`, else `~/.config/plat/config.yaml`.
+//! It names the policies `plat doctor` applies on this machine, so a
+//! platform team can ship one file to every laptop and CI image.
+
+use anyhow::Result;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use super::environment::Environment;
+use crate::error::InputError;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub doctor: DoctorConfig,
+    /// Where the file was read from; relative paths in it are relative to
+    /// its directory.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorConfig {
+    /// Policy files, applied before any `--policy`.
+    #[serde(default)]
+    pub policies: Vec<PathBuf>,
+}
+
+/// Where the configuration is looked for, and whether PLAT_CONFIG named it.
+fn location(env: &Environment) -> Option<(PathBuf, bool)> {
+    if let Some(p) = &env.plat_config {
+        return Some((p.clone(), true));
+    }
+    let base = env
+        .xdg_config_home
+        .clone()
+        .or_else(|| env.home.as_ref().map(|h| h.join(".config")))?;
+    Some((base.join("plat").join("config.yaml"), false))
+}
+
+/// Reads the configuration; a missing file is an empty configuration,
+/// unless `$PLAT_CONFIG` names it explicitly.
+pub fn load(env: &Environment) -> Result<Config> {
+    let Some((path, explicit)) = location(env) else {
+        return Ok(Config::default());
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(Config::default())
+        }
+        Err(e) => {
+            return Err(InputError(format!(
+                "reading plat's config {}: {e} (set by PLAT_CONFIG or XDG_CONFIG_HOME)",
+                path.display()
+            ))
+            .into())
+        }
+    };
+    let label = path.display().to_string();
+    let mut config: Config = if text.trim().is_empty() {
+        Config::default()
+    } else {
+        crate::util::yaml::from_str(&text, &label)?
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for p in &mut config.doctor.policies {
+        if p.is_relative() {
+            *p = dir.join(&*p);
+        }
+    }
+    config.path = Some(path);
+    Ok(config)
+}

@@ -1,0 +1,70 @@
+//! Everything plat tells a person goes through here: progress, notes,
+//! warnings and errors, on stderr, styled when colours are on. Data for
+//! scripts goes to stdout through `output`.
+#![allow(clippy::disallowed_methods)]
+
+use anstyle::{AnsiColor, Style};
+use std::io::Write as _;
+
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const BOLD: Style = Style::new().bold();
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ui {
+    /// Only warnings and errors.
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// One line on stderr. A stderr nobody reads is no reason to fail.
+fn line(text: std::fmt::Arguments) {
+    let _ = writeln!(anstream::stderr().lock(), "{text}");
+}
+
+impl Ui {
+    /// A step that happened, cargo style: `    Created payments-api`.
+    pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
+        if !self.quiet {
+            line(format_args!("{GREEN}{verb:>12}{GREEN:#} {message}"));
+        }
+    }
+
+    /// Detail shown only with --verbose.
+    pub fn detail(&self, message: impl std::fmt::Display) {
+        if self.verbose && !self.quiet {
+            line(format_args!("{DIM}{:>12} {message}{DIM:#}", ""));
+        }
+    }
+
+    pub fn note(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            line(format_args!("{CYAN}note{CYAN:#}: {message}"));
+        }
+    }
+
+    /// Text for a person (a "next steps" block); silent with --quiet.
+    pub fn say(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            line(format_args!("{message}"));
+        }
+    }
+
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        line(format_args!("{YELLOW}warning{YELLOW:#}: {message}"));
+    }
+
+    /// Prints an error and its causes.
+    pub fn error(&self, err: &anyhow::Error) {
+        let mut chain = err.chain();
+        if let Some(first) = chain.next() {
+            line(format_args!("{RED}error{RED:#}: {first}"));
+        }
+        for cause in chain {
+            line(format_args!("  {DIM}caused by:{DIM:#} {cause}"));
+        }
+    }
+}

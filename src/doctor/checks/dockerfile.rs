@@ -1,0 +1,198 @@
+//! The Dockerfile checks: it exists (PLAT400) and its final stage runs as
+//! a non-root user (PLAT401).
+
+use std::path::Path;
+
+use super::{files, Run};
+use crate::doctor::check_id::CheckId;
+use crate::doctor::finding::Location;
+
+const DOCKERFILE: &str = "Dockerfile";
+
+/// PLAT400 and PLAT401.
+pub(in crate::doctor) fn check(run: &mut Run, root: &Path) {
+    if !root.join(DOCKERFILE).is_file() {
+        run.fail(
+            CheckId::Dockerfile,
+            "no Dockerfile in the service's directory",
+            None,
+        );
+        run.skip_after(
+            &[CheckId::DockerfileNonRoot],
+            CheckId::Dockerfile,
+            "no Dockerfile",
+        );
+        return;
+    }
+    run.pass(CheckId::Dockerfile, "Dockerfile found");
+    let text = match files::read_text(root, DOCKERFILE) {
+        Ok(t) => t,
+        Err(e) => {
+            run.fail(
+                CheckId::DockerfileNonRoot,
+                e,
+                Some(Location::file(DOCKERFILE)),
+            );
+            return;
+        }
+    };
+    match final_user(&text) {
+        FinalUser::NoFrom => {
+            run.fail(
+                CheckId::DockerfileNonRoot,
+                "the Dockerfile has no FROM instruction",
+                Some(Location::file(DOCKERFILE)),
+            );
+        }
+        FinalUser::Unset {
+            from_line,
+            nonroot_base: true,
+        } => run.pass(
+            CheckId::DockerfileNonRoot,
+            format!("the final stage (line {from_line}) uses a nonroot base image"),
+        ),
+        FinalUser::Unset { from_line, .. } => {
+            run.fail(
+                CheckId::DockerfileNonRoot,
+                "the final stage sets no USER, so the container runs as root",
+                Some(Location::at(DOCKERFILE, Some(from_line))),
+            );
+        }
+        FinalUser::Set { user, line } if is_root(&user) => {
+            run.fail(
+                CheckId::DockerfileNonRoot,
+                format!("the final stage runs as `{user}`, which is root"),
+                Some(Location::at(DOCKERFILE, Some(line))),
+            );
+        }
+        FinalUser::Set { user, .. } => run.pass(
+            CheckId::DockerfileNonRoot,
+            format!("the final stage runs as `{user}`"),
+        ),
+    }
+}
+
+enum FinalUser {
+    NoFrom,
+    Unset {
+        from_line: usize,
+        nonroot_base: bool,
+    },
+    Set {
+        user: String,
+        line: usize,
+    },
+}
+
+/// What a build stage ends with: its USER (and line), and whether its base
+/// image runs as non-root by itself.
+#[derive(Clone, Default)]
+struct Stage {
+    user: Option<(String, usize)>,
+    nonroot_base: bool,
+}
+
+/// The USER in effect at the end of the last stage. A stage built `FROM`
+/// an earlier stage starts with that stage's user.
+fn final_user(text: &str) -> FinalUser {
+    let mut named: Vec<(String, Stage)> = Vec::new();
+    let mut current: Option<(String, usize, Stage)> = None; // (name, FROM line, stage)
+    let mut continued = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let was_continued = continued;
+        continued = line.ends_with('\\');
+        if was_continued || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let instr = words.next().unwrap_or_default().to_ascii_uppercase();
+        match instr.as_str() {
+            "FROM" => {
+                if let Some((name, _, stage)) = current.take() {
+                    named.push((name, stage));
+                }
+                let rest: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
+                let image = rest.first().copied().unwrap_or_default();
+                let name = match rest.get(1) {
+                    Some(kw) if kw.eq_ignore_ascii_case("as") => rest
+                        .get(2)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase(),
+                    _ => String::new(),
+                };
+                let stage = named
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| !n.is_empty() && n.eq_ignore_ascii_case(image))
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_else(|| Stage {
+                        user: None,
+                        nonroot_base: image.ends_with(":nonroot") || image.contains(":nonroot-"),
+                    });
+                current = Some((name, i + 1, stage));
+            }
+            "USER" => {
+                if let Some((_, _, stage)) = current.as_mut() {
+                    stage.user = Some((words.collect::<Vec<_>>().join(" "), i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    match current {
+        None => FinalUser::NoFrom,
+        Some((
+            _,
+            _,
+            Stage {
+                user: Some((user, line)),
+                ..
+            },
+        )) => FinalUser::Set { user, line },
+        Some((_, from_line, stage)) => FinalUser::Unset {
+            from_line,
+            nonroot_base: stage.nonroot_base,
+        },
+    }
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or_default().trim();
+    name.is_empty() || name == "root" || name == "0"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(text: &str) -> Option<String> {
+        match final_user(text) {
+            FinalUser::Set { user, .. } => Some(user),
+            FinalUser::Unset {
+                nonroot_base: true, ..
+            } => Some("nonroot-base".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_last_stage_decides_the_user() {
+        assert_eq!(user("FROM a AS b\nUSER 10001\nFROM c\n"), None);
+        assert_eq!(user("FROM a\nUSER app:app\n"), Some("app:app".into()));
+        assert_eq!(user("from a\nuser root\n"), Some("root".into()));
+        assert_eq!(
+            user("FROM gcr.io/distroless/static:nonroot\n"),
+            Some("nonroot-base".into())
+        );
+        assert_eq!(user("RUN echo \\\n  USER 1\nFROM x\n"), None);
+        // A stage built from an earlier one keeps its user.
+        assert_eq!(
+            user("FROM a AS base\nUSER 10001\nFROM base AS final\nRUN true\n"),
+            Some("10001".into())
+        );
+        assert_eq!(user("FROM a AS base\nUSER 10001\nFROM other\n"), None);
+        assert!(is_root("0:0") && is_root("root") && !is_root("10001:10001"));
+    }
+}

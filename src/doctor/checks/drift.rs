@@ -1,0 +1,206 @@
+//! The template checks (PLAT600, PLAT601) and drift (PLAT500-502): the
+//! managed files rendered from platform.yaml now, against the disk.
+
+use std::path::Path;
+
+use super::{ManifestDoc, Run};
+use crate::doctor::check_id::CheckId;
+use crate::doctor::finding::Location;
+use crate::doctor::LoadedTemplate;
+use crate::service::drift::{self, Change, ChangeKind, Standing, Upgrade};
+use crate::template::{Engine, Template};
+
+const DRIFT: &[CheckId] = &[
+    CheckId::ManagedDrift,
+    CheckId::ManagedMissing,
+    CheckId::ManagedStale,
+];
+
+/// What the drift checks found, for `--fix`.
+pub(in crate::doctor) struct Outcome {
+    pub changes: Vec<Change>,
+    pub upgrade: Option<Upgrade>,
+}
+
+/// PLAT600/601 and the drift checks, which need the template.
+pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Outcome> {
+    let Some(spec) = drift::template_spec(doc.manifest, run.opts.template.as_deref(), root) else {
+        run.skip_checks(
+            &[CheckId::TemplateVersion, CheckId::TemplateAvailable],
+            "platform.yaml records no template",
+        );
+        run.skip_checks(
+            DRIFT,
+            "platform.yaml records no template, so no file is managed",
+        );
+        return None;
+    };
+    let loaded = run.opts.templates.get(&spec);
+    let LoadedTemplate { template, engine } = match loaded.as_ref() {
+        Ok(t) => {
+            run.pass(
+                CheckId::TemplateAvailable,
+                format!("template `{}` loaded", t.template.definition.name),
+            );
+            t
+        }
+        Err(e) => {
+            run.fail(
+                CheckId::TemplateAvailable,
+                format!("the template `{spec}` cannot be loaded: {e}"),
+                doc.at("template.source"),
+            );
+            run.skip_after(
+                &[CheckId::TemplateVersion],
+                CheckId::TemplateAvailable,
+                "the template cannot be loaded",
+            );
+            run.skip_after(
+                DRIFT,
+                CheckId::TemplateAvailable,
+                "the template cannot be loaded",
+            );
+            return None;
+        }
+    };
+    let name = &template.definition.name;
+    let standing = drift::standing(doc.manifest, template);
+    match &standing {
+        Standing::Unrecorded(why) => run.skip_checks(&[CheckId::TemplateVersion], why),
+        Standing::Same => run.pass(
+            CheckId::TemplateVersion,
+            format!(
+                "template {name} {} is the newest",
+                template.definition.version
+            ),
+        ),
+        Standing::Older {
+            recorded,
+            available,
+        } => {
+            run.fail(
+                CheckId::TemplateVersion,
+                format!(
+                    "platform.yaml records template {name} {recorded}; {available} is available"
+                ),
+                doc.at("template.version"),
+            );
+        }
+        Standing::Newer {
+            recorded,
+            available,
+        } => {
+            let f = run.fail(
+                CheckId::TemplateVersion,
+                format!(
+                    "platform.yaml records template {name} {recorded}, newer than the {available} this plat has"
+                ),
+                doc.at("template.version"),
+            );
+            f.remediation =
+                Some("upgrade plat (or pass --template with the newer template)".into());
+            f.fixable = false;
+            run.skip_after(
+                DRIFT,
+                CheckId::TemplateVersion,
+                "the recorded template is newer than this plat's",
+            );
+            return None;
+        }
+    }
+    // An upgrade plat cannot write is no fix: say how to make it one.
+    let upgrade = match Upgrade::of(&standing, doc.text) {
+        Ok(u) => u,
+        Err(e) => {
+            if let Some(f) = run
+                .findings
+                .last_mut()
+                .filter(|f| f.id == CheckId::TemplateVersion)
+            {
+                f.fixable = false;
+                f.remediation = Some(format!("{e:#}"));
+            }
+            None
+        }
+    };
+    drift(run, root, doc, template, engine, upgrade)
+}
+
+/// PLAT500-502: the managed files rendered now against the disk.
+fn drift(
+    run: &mut Run,
+    root: &Path,
+    doc: &ManifestDoc,
+    template: &Template,
+    engine: &Engine,
+    upgrade: Option<Upgrade>,
+) -> Option<Outcome> {
+    let expected = match drift::expected(template, engine, doc.manifest) {
+        Ok(e) => e,
+        Err(e) => {
+            let reason = format!("the template does not render from platform.yaml: {e:#}");
+            for id in DRIFT {
+                let f = run.fail(*id, reason.clone(), doc.at("template"));
+                f.fixable = false;
+                f.remediation = Some(
+                    "fix platform.yaml or the template so `plat sync --dry-run` renders".into(),
+                );
+            }
+            return None;
+        }
+    };
+    let changes = match drift::compare(root, &expected) {
+        Ok(c) => c,
+        Err(e) => {
+            // A managed path plat cannot read stops the comparison once;
+            // the other drift checks wait for it.
+            let f = run.fail(CheckId::ManagedDrift, format!("{e:#}"), None);
+            f.fixable = false;
+            f.remediation = Some(
+                "make the managed path a plain, readable file (or remove it), then run `plat sync`"
+                    .into(),
+            );
+            run.skip_after(
+                &[CheckId::ManagedMissing, CheckId::ManagedStale],
+                CheckId::ManagedDrift,
+                "the managed files cannot be read",
+            );
+            return None;
+        }
+    };
+    let count = |k: ChangeKind| changes.iter().filter(|c| c.kind == k).count();
+    for (id, kind, ok) in [
+        (
+            CheckId::ManagedDrift,
+            ChangeKind::Update,
+            "managed files match platform.yaml",
+        ),
+        (
+            CheckId::ManagedMissing,
+            ChangeKind::Create,
+            "every managed file exists",
+        ),
+        (
+            CheckId::ManagedStale,
+            ChangeKind::Remove,
+            "no stale managed file",
+        ),
+    ] {
+        if count(kind) == 0 {
+            run.pass(id, format!("{} ({} files)", ok, expected.files.len()));
+        }
+        for c in changes.iter().filter(|c| c.kind == kind) {
+            let message = match kind {
+                ChangeKind::Update => format!("{} differs from what platform.yaml renders", c.path),
+                ChangeKind::Create => format!("{} is missing", c.path),
+                ChangeKind::Remove => format!(
+                    "{} is a managed file platform.yaml no longer renders",
+                    c.path
+                ),
+            };
+            let f = run.fail(id, message, Some(Location::file(c.path.clone())));
+            f.diff = Some(c.diff());
+        }
+    }
+    Some(Outcome { changes, upgrade })
+}

@@ -1,0 +1,139 @@
+//! The platform.yaml of a new project: the template's `manifest:` section
+//! rendered with the answers, plus the name and the provenance (template,
+//! version, answers), checked through the manifest's own types.
+
+use anyhow::{anyhow, bail, Result};
+use tera::{Context, Tera};
+
+use super::answers::Answers;
+use crate::error::InputError;
+use crate::manifest;
+use crate::template::{tera_env, Template, NAME_VAR};
+
+/// Builds platform.yaml from the template's `manifest:` section, the name
+/// and the provenance, through the manifest's own types.
+pub fn build(
+    template: &Template,
+    answers: &Answers,
+    tera: &Tera,
+    ctx: &Context,
+) -> Result<manifest::Manifest> {
+    use serde_yaml::{Mapping, Value};
+    let def = &template.definition;
+    let section = match &def.manifest {
+        Some(v) => render_value(v, tera, ctx, "manifest")?,
+        None => Value::Mapping(Mapping::new()),
+    };
+    let Value::Mapping(mut doc) = section else {
+        bail!(InputError(format!(
+            "template `{}`: `manifest:` in template.yaml must be a mapping",
+            def.name
+        )));
+    };
+    let name = answers
+        .values
+        .get(NAME_VAR)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let metadata = doc
+        .entry(Value::from("metadata"))
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Value::Mapping(m) = metadata {
+        m.insert(Value::from("name"), Value::from(name));
+    }
+    doc.insert(
+        Value::from("apiVersion"),
+        Value::from(manifest::API_VERSION),
+    );
+    doc.insert(Value::from("kind"), Value::from("Service"));
+    let provenance = serde_json::json!({
+        "source": template.origin.to_string(),
+        "name": def.name,
+        "version": def.version,
+        "answers": answers.recordable(),
+    });
+    doc.insert(
+        Value::from("template"),
+        serde_yaml::to_value(provenance).map_err(|e| anyhow!("{e}"))?,
+    );
+    let m = manifest::from_value(Value::Mapping(doc)).map_err(|problems| {
+        InputError(format!(
+            "template `{}` produces an invalid {}; fix the `manifest:` section of its template.yaml (or the answers it uses):\n{}",
+            def.name,
+            manifest::MANIFEST_FILE,
+            crate::error::bullets(&problems)
+        ))
+    })?;
+    Ok(m)
+}
+
+/// Renders every string of a template's `manifest:` section. A string that
+/// is exactly one expression (`"{{ port }}"`, `"{{ envs }}"`) takes the
+/// expression's typed value: a number, a boolean, a list, a mapping.
+fn render_value(
+    value: &serde_yaml::Value,
+    tera: &Tera,
+    ctx: &Context,
+    at: &str,
+) -> Result<serde_yaml::Value> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::String(s) => {
+            let trimmed = s.trim();
+            let whole = trimmed
+                .strip_prefix("{{")
+                .and_then(|r| r.strip_suffix("}}"))
+                .filter(|inner| !inner.contains("{{") && !inner.contains("}}"));
+            if let Some(inner) = whole {
+                let v = tera_env::eval_value(tera, inner, ctx)
+                    .map_err(|e| InputError(format!("{at}: {e}")))?;
+                return Ok(serde_yaml::to_value(v).map_err(|e| InputError(format!("{at}: {e}")))?);
+            }
+            Y::String(
+                tera_env::render_str(tera, s, ctx).map_err(|e| InputError(format!("{at}: {e}")))?,
+            )
+        }
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                match conditional_item(v) {
+                    Some((cond, then)) => {
+                        if tera_env::eval_bool(tera, cond, ctx)
+                            .map_err(|e| InputError(format!("{at}.if: {e}")))?
+                        {
+                            out.push(render_value(then, tera, ctx, &format!("{at}.then"))?);
+                        }
+                    }
+                    None => out.push(render_value(v, tera, ctx, &at)?),
+                }
+            }
+            Y::Sequence(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_yaml::Mapping::new();
+            for (k, v) in map {
+                let key = k.as_str().map(str::to_string).unwrap_or_default();
+                out.insert(
+                    k.clone(),
+                    render_value(v, tera, ctx, &format!("{at}.{key}"))?,
+                );
+            }
+            Y::Mapping(out)
+        }
+        Y::Tagged(t) => render_value(&t.value, tera, ctx, at)?,
+        other => other.clone(),
+    })
+}
+
+/// A list item `{if: EXPR, then: VALUE}`: VALUE when EXPR is true, else
+/// nothing.
+fn conditional_item(v: &serde_yaml::Value) -> Option<(&str, &serde_yaml::Value)> {
+    let map = v.as_mapping()?;
+    if map.len() != 2 {
+        return None;
+    }
+    let cond = map.get("if")?.as_str()?;
+    Some((cond, map.get("then")?))
+}

@@ -1,0 +1,134 @@
+//! `plat new`: a template and the user's answers become a project on disk.
+//! Each step is a function of the previous one's output: the template is
+//! loaded, the answers resolved ([`answers`]), platform.yaml built
+//! ([`manifest`]), the whole project rendered into a [`Plan`] in memory,
+//! and the plan written through a staging directory with its first commit
+//! ([`write`]). `--dry-run` prints the same plan instead of writing it.
+
+pub mod answers;
+pub mod manifest;
+pub mod write;
+
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::effects::{deadline, git, staging};
+use crate::error::InputError;
+use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::template::{self, context, render, Contexts, Engine, Plan, Scope, Template};
+use answers::{Answers, Inputs, Prompter};
+
+/// Everything `plat new` was asked to do.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub template: String,
+    pub inputs: Inputs,
+    pub target: PathBuf,
+    pub force: bool,
+    pub git: bool,
+    pub branch: String,
+    /// The whole render must finish within this.
+    pub render_timeout: Duration,
+    pub identity: git::IdentityEnv,
+    /// GIT_CEILING_DIRECTORIES: where the search for an enclosing
+    /// repository stops.
+    pub ceilings: Vec<PathBuf>,
+}
+
+/// A template with its answers and manifest: everything decided but the
+/// rendered files.
+pub struct Prepared {
+    pub template: Template,
+    pub engine: Engine,
+    pub answers: Answers,
+    pub manifest: Manifest,
+    /// platform.yaml as it will be written.
+    pub manifest_text: String,
+}
+
+/// Checks the request's own arguments before any prompt is shown.
+pub fn preflight(req: &NewRequest) -> Result<()> {
+    if req.git {
+        git::check_branch(&req.branch)?;
+    }
+    if !req.force && staging::target_state(&req.target)? == staging::TargetState::NonEmpty {
+        bail!(InputError(not_empty(req)));
+    }
+    Ok(())
+}
+
+fn not_empty(req: &NewRequest) -> String {
+    format!(
+        "target directory `{}` is not empty; pass --force to write the template's files into it (plat never deletes files), or choose another --output",
+        req.target.display()
+    )
+}
+
+/// Resolves the answers (asking `prompter`, if given, for what is
+/// missing) and builds platform.yaml.
+pub fn prepare(
+    req: &NewRequest,
+    template: Template,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<Prepared> {
+    let engine = Engine::new(&template)?;
+    let base = context::base(&template);
+    let path_vars = render::path_variables(&template);
+    let answers = answers::resolve(
+        &template.definition,
+        &req.inputs,
+        prompter,
+        engine.tera(),
+        &base,
+        &path_vars,
+    )?;
+    let mut ctx = base;
+    ctx.extend(answers.context());
+    let manifest = manifest::build(&template, &answers, engine.tera(), &ctx)?;
+    let manifest_text = crate::manifest::to_yaml(&manifest)?;
+    Ok(Prepared {
+        template,
+        engine,
+        answers,
+        manifest,
+        manifest_text,
+    })
+}
+
+/// Renders every file of the project, platform.yaml included, within the
+/// request's render deadline.
+pub fn plan(req: &NewRequest, prepared: &Prepared) -> Result<Plan> {
+    deadline::within("rendering the template", req.render_timeout, || {
+        let Prepared {
+            template,
+            engine,
+            answers,
+            manifest,
+            manifest_text,
+        } = prepared;
+        let mut ctx = context::base(template);
+        ctx.extend(answers.context());
+        let ctxs = Contexts::new(template, manifest, ctx);
+        let mut plan = engine.render(template, &ctxs, Scope::Project)?;
+        if plan.files.iter().any(|f| f.path == MANIFEST_FILE) {
+            bail!(InputError(format!(
+                "the template has its own `files/{MANIFEST_FILE}`; plat writes {MANIFEST_FILE} itself from the `manifest:` section of template.yaml, so remove that file and move its content there"
+            )));
+        }
+        plan.add_generated(MANIFEST_FILE, manifest_text.clone().into_bytes())?;
+        Ok(plan)
+    })
+}
+
+/// The commit message of a new project's first commit.
+pub fn commit_message(template: &template::Template) -> String {
+    let def = &template.definition;
+    format!(
+        "Initial commit from plat template {} {}\n\nCreated by plat {} from {}.",
+        def.name,
+        def.version,
+        env!("CARGO_PKG_VERSION"),
+        template.origin
+    )
+}

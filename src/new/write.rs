@@ -1,0 +1,63 @@
+//! Writing a plan: every file into a staging directory beside the target,
+//! the first commit made there, then one rename into place. `--force` into
+//! an existing directory stages the same way and moves only the template's
+//! files. An error or interrupt at any point removes the staging directory.
+
+use anyhow::{bail, Result};
+use std::path::Path;
+
+use super::{not_empty, NewRequest};
+use crate::effects::git::{self, GitOutcome, NewRepo, RepoState};
+use crate::effects::staging::{self, Staging, TargetState};
+use crate::error::InputError;
+use crate::template::Plan;
+
+/// Writes `plan` as `req` says; `message` is the first commit's.
+pub fn write(req: &NewRequest, plan: &Plan, message: &str) -> Result<GitOutcome> {
+    let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+    let state = staging::target_state(&req.target)?;
+    if state == TargetState::NonEmpty {
+        if !req.force {
+            bail!(InputError(not_empty(req)));
+        }
+        staging::check_obstacles(&req.target, &paths)?;
+    }
+    let repository = match git::enclosing(&req.target, &req.ceilings) {
+        _ if !req.git => None,
+        RepoState::None => None,
+        RepoState::Bare { git_dir } => Some(git_dir),
+        RepoState::Unborn { workdir } | RepoState::Ready { workdir } => Some(workdir),
+    };
+    let mut staged = Staging::beside(&req.target)?;
+    for f in &plan.files {
+        staged.write_file(&f.path, &f.contents, f.executable)?;
+    }
+    let commit = |dir: &Path| -> Result<GitOutcome> {
+        let mut repo = NewRepo::init(dir, &req.branch)?;
+        for f in &plan.files {
+            repo.add(&f.path, &f.contents, f.executable)?;
+        }
+        repo.commit(message, &req.identity)
+    };
+    // A new repository is built in the staging directory, so it is part of
+    // the all-or-nothing step; `--force` into an existing directory adds
+    // the files after they are moved.
+    let fresh = state != TargetState::NonEmpty;
+    let new_repo = req.git && repository.is_none();
+    let mut outcome = match repository {
+        Some(repository) => GitOutcome::InsideRepository { repository },
+        None => GitOutcome::Disabled,
+    };
+    if new_repo && fresh {
+        outcome = commit(staged.path())?;
+    }
+    if fresh {
+        staged.publish(&req.target)?;
+    } else {
+        staged.move_into(&req.target, &paths)?;
+        if new_repo {
+            outcome = commit(&req.target)?;
+        }
+    }
+    Ok(outcome)
+}

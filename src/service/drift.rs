@@ -1,0 +1,350 @@
+//! Drift: what a service's managed files should hold, rendered from its
+//! platform.yaml now, against what is on disk. `plat doctor` reports the
+//! difference; `plat sync` and `doctor --fix` apply it.
+
+use anyhow::Result;
+use globset::GlobSet;
+use std::path::Path;
+
+use crate::error::InputError;
+use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::template::{Contexts, Engine, PlannedFile, Scope, Template, MANAGED_MARKER};
+
+/// Which template renders a service's managed files: `--template` if
+/// given, else the one platform.yaml records (`builtin:NAME`, or a
+/// directory, relative to the service if the path is relative).
+pub fn template_spec(
+    manifest: &Manifest,
+    given: Option<&str>,
+    service_root: &Path,
+) -> Option<String> {
+    if let Some(spec) = given {
+        return Some(spec.to_string());
+    }
+    let source = &manifest.template.as_ref()?.source;
+    if let Some(name) = source.strip_prefix("builtin:") {
+        return Some(name.to_string());
+    }
+    let path = Path::new(source);
+    Some(if path.is_relative() {
+        service_root.join(path).display().to_string()
+    } else {
+        source.clone()
+    })
+}
+
+/// How the template in hand stands to the one platform.yaml records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Nothing to compare: no recorded template, or `--template` named
+    /// another one. The string says which.
+    Unrecorded(String),
+    Same,
+    /// The service is on an older version: a sync moves it to `available`.
+    Older {
+        recorded: String,
+        available: String,
+    },
+    /// platform.yaml records a newer version than this plat has.
+    Newer {
+        recorded: String,
+        available: String,
+    },
+}
+
+/// Compares versions by SemVer when both are, else any difference counts
+/// as older (the template in hand is the one to move to).
+pub fn standing(manifest: &Manifest, template: &Template) -> Standing {
+    let def = &template.definition;
+    let Some(rec) = &manifest.template else {
+        return Standing::Unrecorded("platform.yaml records no template".into());
+    };
+    if rec.name != def.name {
+        return Standing::Unrecorded(format!(
+            "the template given is `{}`, platform.yaml records `{}`",
+            def.name, rec.name
+        ));
+    }
+    let (recorded, available) = (rec.version.clone(), def.version.clone());
+    let order = match (
+        semver::Version::parse(&recorded),
+        semver::Version::parse(&available),
+    ) {
+        (Ok(r), Ok(a)) => r.cmp(&a),
+        _ if recorded == available => std::cmp::Ordering::Equal,
+        _ => std::cmp::Ordering::Less,
+    };
+    match order {
+        std::cmp::Ordering::Equal => Standing::Same,
+        std::cmp::Ordering::Less => Standing::Older {
+            recorded,
+            available,
+        },
+        std::cmp::Ordering::Greater => Standing::Newer {
+            recorded,
+            available,
+        },
+    }
+}
+
+/// Moving a service to a newer template version: platform.yaml's new text.
+#[derive(Debug, Clone)]
+pub struct Upgrade {
+    pub from: String,
+    pub to: String,
+    /// platform.yaml with only `template.version` changed.
+    pub manifest: String,
+}
+
+impl Upgrade {
+    /// The upgrade `standing` calls for, computed before anything is
+    /// written so a manifest plat cannot edit stops the whole sync.
+    pub fn of(standing: &Standing, manifest_text: &str) -> Result<Option<Upgrade>> {
+        let Standing::Older {
+            recorded,
+            available,
+        } = standing
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Upgrade {
+            from: recorded.clone(),
+            to: available.clone(),
+            manifest: with_template_version(manifest_text, recorded, available)?,
+        }))
+    }
+}
+
+/// platform.yaml's text with only the `template.version` scalar replaced,
+/// keeping every comment and the developer's formatting.
+fn with_template_version(text: &str, old: &str, new: &str) -> Result<String> {
+    let positions = crate::manifest::Positions::of(text);
+    let unmovable = || {
+        anyhow::anyhow!(InputError(format!(
+            "{MANIFEST_FILE}: cannot find `template.version: {old}` to update it to {new}; set it by hand and run plat sync again"
+        )))
+    };
+    let (line, column) = positions.value("template.version").ok_or_else(unmovable)?;
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>()
+        + text
+            .split_inclusive('\n')
+            .nth(line - 1)
+            .and_then(|l| l.char_indices().nth(column - 1).map(|(i, _)| i))
+            .ok_or_else(unmovable)?;
+    let rest = &text[start..];
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .map_or(0, char::len_utf8);
+    if !rest[quote..].starts_with(old) {
+        return Err(unmovable());
+    }
+    let at = start + quote;
+    Ok(format!("{}{new}{}", &text[..at], &text[at + old.len()..]))
+}
+
+/// The managed files a manifest renders to, and the globs that say which
+/// paths are plat's.
+pub struct Expected {
+    pub files: Vec<PlannedFile>,
+    globs: GlobSet,
+    /// First path segments of the globs, when all of them are literal: the
+    /// only places a stale managed file can be.
+    tops: Option<Vec<String>>,
+}
+
+/// Renders the managed files of `template` from `manifest` alone.
+pub fn expected(template: &Template, engine: &Engine, manifest: &Manifest) -> Result<Expected> {
+    // Rendered as platform.yaml will be after a sync: on this template.
+    let mut manifest = manifest.clone();
+    if let Some(t) = manifest.template.as_mut() {
+        t.version = template.definition.version.clone();
+    }
+    let ctxs = Contexts::managed_only(template, &manifest);
+    let plan = engine.render(template, &ctxs, Scope::Managed)?;
+    let mut tops = Some(Vec::new());
+    for rule in template.definition.rules.iter().filter(|r| r.managed) {
+        for p in &rule.paths {
+            let first = p.split('/').next().unwrap_or_default();
+            match tops.as_mut() {
+                Some(t) if !first.contains(['*', '?', '[', '{']) => t.push(first.to_string()),
+                _ => tops = None,
+            }
+        }
+    }
+    if let Some(t) = tops.as_mut() {
+        t.sort();
+        t.dedup();
+    }
+    Ok(Expected {
+        files: plan.files,
+        globs: engine.managed_globs().clone(),
+        tops,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A managed file that should exist and does not.
+    Create,
+    /// A managed file whose contents differ from the render.
+    Update,
+    /// A file plat wrote (it carries the managed marker) that the manifest
+    /// no longer renders, such as an environment's removed manifests.
+    Remove,
+}
+
+impl ChangeKind {
+    /// `Created`, or `Would create` when nothing is written.
+    pub fn verb(self, written: bool) -> &'static str {
+        match (self, written) {
+            (ChangeKind::Create, true) => "Created",
+            (ChangeKind::Update, true) => "Updated",
+            (ChangeKind::Remove, true) => "Removed",
+            (ChangeKind::Create, false) => "Would create",
+            (ChangeKind::Update, false) => "Would update",
+            (ChangeKind::Remove, false) => "Would remove",
+        }
+    }
+}
+
+/// One managed file out of step with platform.yaml.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Relative to the service root, `/`-separated.
+    pub path: String,
+    pub kind: ChangeKind,
+    /// What is on disk now (empty for `Create`).
+    pub old: Vec<u8>,
+    /// What should be there (empty for `Remove`).
+    pub new: Vec<u8>,
+    pub executable: bool,
+}
+
+impl Change {
+    /// A unified diff from the file on disk to the render, `a/` and `b/`
+    /// prefixed as git writes them.
+    pub fn diff(&self) -> String {
+        let (a, b) = match self.kind {
+            ChangeKind::Create => ("/dev/null".to_string(), format!("b/{}", self.path)),
+            ChangeKind::Remove => (format!("a/{}", self.path), "/dev/null".to_string()),
+            ChangeKind::Update => (format!("a/{}", self.path), format!("b/{}", self.path)),
+        };
+        match (
+            std::str::from_utf8(&self.old),
+            std::str::from_utf8(&self.new),
+        ) {
+            (Ok(old), Ok(new)) => similar::TextDiff::from_lines(old, new)
+                .unified_diff()
+                .context_radius(3)
+                .header(&a, &b)
+                .to_string(),
+            _ => format!("Binary files {a} and {b} differ\n"),
+        }
+    }
+}
+
+/// Compares the render with the files under `root`, in path order.
+pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    let mut wanted = std::collections::HashSet::with_capacity(expected.files.len());
+    for f in &expected.files {
+        wanted.insert(f.path.as_str());
+        let path = root.join(&f.path);
+        match read_bounded(&path, f.contents.len()) {
+            Ok(old) if old == *f.contents => {}
+            Ok(old) => changes.push(Change {
+                path: f.path.clone(),
+                kind: ChangeKind::Update,
+                old,
+                new: f.contents.to_vec(),
+                executable: f.executable,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push(Change {
+                path: f.path.clone(),
+                kind: ChangeKind::Create,
+                old: Vec::new(),
+                new: f.contents.to_vec(),
+                executable: f.executable,
+            }),
+            Err(e) => return Err(unreadable(&path, e)),
+        }
+    }
+    for rel in managed_paths_on_disk(root, expected) {
+        if wanted.contains(rel.as_str()) {
+            continue;
+        }
+        let path = root.join(&rel);
+        // The marker is in the header: the start of the file is enough.
+        let head = read_bounded(&path, HEAD_BYTES).map_err(|e| unreadable(&path, e))?;
+        if head
+            .windows(MANAGED_MARKER.len())
+            .any(|w| w == MANAGED_MARKER.as_bytes())
+        {
+            let old = read_bounded(&path, crate::template::tera_env::MAX_OUTPUT_BYTES)
+                .map_err(|e| unreadable(&path, e))?;
+            changes.push(Change {
+                path: rel,
+                kind: ChangeKind::Remove,
+                old,
+                new: Vec::new(),
+                executable: false,
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(changes)
+}
+
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A managed path that cannot be read: the service's content is the
+/// user's input.
+fn unreadable(path: &Path, e: std::io::Error) -> anyhow::Error {
+    InputError(format!("reading {}: {e}", path.display())).into()
+}
+
+/// A file's bytes for comparing with `want` bytes: all of them when the
+/// sizes agree, else enough for a diff, so a huge file costs no more than
+/// a normal one.
+fn read_bounded(path: &Path, want: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    // A FIFO or device would block or never end: only plain files are read.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let cap = if len == want as u64 {
+        len
+    } else {
+        len.min(want as u64 + HEAD_BYTES as u64)
+    };
+    let mut bytes = Vec::with_capacity(cap as usize);
+    f.take(cap).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < len {
+        bytes.extend_from_slice(
+            format!(
+                "\n[plat: {} more bytes not shown]\n",
+                len - bytes.len() as u64
+            )
+            .as_bytes(),
+        );
+    }
+    Ok(bytes)
+}
+
+/// Files under `root` matching the managed globs. Only the top-level
+/// entries the globs name are walked, when they name any.
+fn managed_paths_on_disk(root: &Path, expected: &Expected) -> Vec<String> {
+    super::walk::files(root, expected.tops.as_deref(), false)
+        .into_iter()
+        .filter(|p| expected.globs.is_match(p.as_str()))
+        .collect()
+}

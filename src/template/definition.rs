@@ -1,0 +1,291 @@
+//! `template.yaml`: what a template is, which variables it asks for, and how
+//! its files are treated. Loading validates the whole definition and reports
+//! every problem at once.
+
+use anyhow::{bail, Result};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+
+/// A parsed and checked `template.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub version: String,
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// This template's part of `platform.yaml`; strings are Tera templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<serde_yaml::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VarType {
+    #[default]
+    String,
+    Integer,
+    Boolean,
+    Choice,
+    Multichoice,
+}
+
+impl VarType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VarType::String => "string",
+            VarType::Integer => "integer",
+            VarType::Boolean => "boolean",
+            VarType::Choice => "choice",
+            VarType::Multichoice => "multichoice",
+        }
+    }
+}
+
+/// One question a template asks.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    pub name: String,
+    #[serde(default, rename = "type")]
+    pub kind: VarType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_yaml::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub help: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+/// Treatment of the files whose source paths match `paths`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub paths: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_if: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_if: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub raw: bool,
+    /// Managed files are a function of platform.yaml and the template
+    /// version alone: they see only `manifest` (no answers), must carry
+    /// the managed header, and are what later `plat sync` re-renders.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub managed: bool,
+    /// A Tera expression giving a list: each matching file is rendered once
+    /// per item, with the item bound to `as` (default `item`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<String>,
+    #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+}
+
+/// The variable holding `plat new`'s NAME argument.
+pub const NAME_VAR: &str = "name";
+
+impl Definition {
+    /// Parses and checks `template.yaml`; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Definition> {
+        let mut def: Definition = crate::util::yaml::from_str(text, origin)?;
+        def.normalise_name_var();
+        let problems = def.problems();
+        if !problems.is_empty() {
+            bail!(InputError(format!(
+                "{origin} is not a valid template definition:\n{}",
+                crate::error::bullets(&problems)
+            )));
+        }
+        Ok(def)
+    }
+
+    /// Makes sure `name` is the first variable, whether declared or not.
+    fn normalise_name_var(&mut self) {
+        match self.variables.iter().position(|v| v.name == NAME_VAR) {
+            Some(0) => {}
+            Some(i) => {
+                let v = self.variables.remove(i);
+                self.variables.insert(0, v);
+            }
+            None => self.variables.insert(
+                0,
+                Variable {
+                    name: NAME_VAR.into(),
+                    kind: VarType::String,
+                    default: None,
+                    choices: vec![],
+                    pattern: None,
+                    min: None,
+                    max: None,
+                    help: "name of the new project (the NAME argument)".into(),
+                    when: None,
+                    secret: false,
+                },
+            ),
+        }
+    }
+
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !is_template_name(&self.name) {
+            out.push(format!(
+                "`name`: `{}` must be lowercase letters, digits and dashes, starting with a letter or digit",
+                self.name
+            ));
+        }
+        if let Err(e) = semver::Version::parse(&self.version) {
+            out.push(format!(
+                "`version`: `{}` is not a semantic version like 1.2.0 ({e})",
+                self.version
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, v) in self.variables.iter().enumerate() {
+            let at = format!("`variables[{}]` (`{}`)", i, v.name);
+            if !is_identifier(&v.name) {
+                out.push(format!(
+                    "{at}: variable names are lowercase identifiers ([a-z_][a-z0-9_]*)"
+                ));
+            }
+            if !seen.insert(v.name.as_str()) {
+                out.push(format!("{at}: declared twice"));
+            }
+            let name_var_extras =
+                v.kind != VarType::String || v.default.is_some() || v.when.is_some() || v.secret;
+            if v.name == NAME_VAR && name_var_extras {
+                out.push(format!(
+                    "{at}: `name` is the NAME argument: it may only have `pattern` and `help`"
+                ));
+            }
+            let choice_like = matches!(v.kind, VarType::Choice | VarType::Multichoice);
+            if choice_like && v.choices.is_empty() {
+                out.push(format!("{at}: a {} needs `choices`", v.kind.as_str()));
+            }
+            if !choice_like && !v.choices.is_empty() {
+                out.push(format!(
+                    "{at}: `choices` only applies to choice and multichoice variables"
+                ));
+            }
+            if let Some(p) = &v.pattern {
+                if v.kind != VarType::String {
+                    out.push(format!("{at}: `pattern` only applies to string variables"));
+                } else if let Err(e) = Regex::new(p) {
+                    out.push(format!(
+                        "{at}: `pattern` is not a valid regular expression: {e}"
+                    ));
+                }
+            }
+            if (v.min.is_some() || v.max.is_some()) && v.kind != VarType::Integer {
+                out.push(format!("{at}: `min`/`max` only apply to integer variables"));
+            }
+            if let (Some(lo), Some(hi)) = (v.min, v.max) {
+                if lo > hi {
+                    out.push(format!("{at}: `min` ({lo}) is greater than `max` ({hi})"));
+                }
+            }
+        }
+        for (i, r) in self.rules.iter().enumerate() {
+            if r.paths.is_empty() {
+                out.push(format!("`rules[{i}]`: `paths` is empty"));
+            }
+            for p in &r.paths {
+                if let Err(e) = crate::util::glob::glob(p) {
+                    out.push(format!("`rules[{i}]`: `{p}` is not a valid glob: {e}"));
+                }
+            }
+            if r.include_if.is_none()
+                && r.exclude_if.is_none()
+                && !r.raw
+                && !r.managed
+                && r.for_each.is_none()
+            {
+                out.push(format!(
+                    "`rules[{i}]`: a rule needs `include_if`, `exclude_if`, `raw`, `managed` or `for_each`"
+                ));
+            }
+            if r.raw && r.managed {
+                out.push(format!(
+                    "`rules[{i}]`: a managed file is rendered from the manifest, so it cannot be `raw`"
+                ));
+            }
+            match (&r.for_each, &r.bind) {
+                (None, Some(_)) => out.push(format!("`rules[{i}]`: `as` needs `for_each`")),
+                (_, Some(b)) if !is_identifier(b) => out.push(format!(
+                    "`rules[{i}]`: `as: {b}` must be an identifier ([a-z_][a-z0-9_]*)"
+                )),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+fn is_template_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z' | '0'..='9'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let err = Definition::parse(
+            "name: Bad Name\nversion: one\nvariables:\n  - name: x\n    type: choice\n  - name: x\n",
+            "template.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("`name`"), "{err}");
+        assert!(err.contains("semantic version"), "{err}");
+        assert!(err.contains("needs `choices`"), "{err}");
+        assert!(err.contains("declared twice"), "{err}");
+    }
+
+    #[test]
+    fn name_variable_always_comes_first() {
+        let def = Definition::parse(
+            "name: t\nversion: 1.0.0\nvariables:\n  - name: owner\n    default: x\n",
+            "template.yaml",
+        )
+        .unwrap();
+        assert_eq!(def.variables[0].name, "name");
+        assert_eq!(def.variables[1].name, "owner");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let err = Definition::parse("name: t\nversion: 1.0.0\nvarables: []\n", "template.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("varables"), "{err}");
+    }
+}
