@@ -9,69 +9,20 @@ pub mod check_id;
 mod checks;
 pub mod finding;
 pub mod fix;
+mod options;
 pub mod policy;
 pub mod report;
 mod triage;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use crate::effects::git::RepoState;
 use crate::service::locate::Located;
-use crate::template::{source, Engine, Template};
-use crate::util::date::Date;
 use check_id::CheckId;
 use checks::{dockerfile, drift, kubernetes, manifest, pipeline, policy_rules};
 use checks::{repository, suppressions, ManifestDoc, Run};
 use finding::{RuleId, ServiceReport};
-use policy::Policy;
-
-/// Loaded templates, shared by the services of one run.
-#[derive(Default)]
-pub struct Templates {
-    loaded: Mutex<HashMap<String, Loaded>>,
-}
-
-/// A template ready to render, or why it could not be loaded.
-pub type Loaded = Arc<Result<LoadedTemplate, String>>;
-
-pub struct LoadedTemplate {
-    pub template: Template,
-    /// Its managed files parsed once for every service that uses it.
-    pub engine: Engine,
-}
-
-impl Templates {
-    /// Loads `spec` once per run; services that share a template share
-    /// the work.
-    pub fn get(&self, spec: &str) -> Loaded {
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        loaded
-            .entry(spec.to_string())
-            .or_insert_with(|| {
-                let load = || -> anyhow::Result<LoadedTemplate> {
-                    let template = source::load(spec)?;
-                    let engine = Engine::precompiled(&template)?;
-                    Ok(LoadedTemplate { template, engine })
-                };
-                Arc::new(load().map_err(|e| format!("{e:#}")))
-            })
-            .clone()
-    }
-}
-
-/// What every check in a run shares.
-pub struct Options {
-    pub policy: Policy,
-    /// Render managed files with this template instead of the recorded one.
-    pub template: Option<String>,
-    pub templates: Templates,
-    /// For suppression expiry.
-    pub today: Date,
-    /// GIT_CEILING_DIRECTORIES, for finding each service's repository.
-    pub ceilings: Vec<std::path::PathBuf>,
-}
+pub use options::{LoadedTemplate, Options, Templates};
 
 /// Checks the service found at `located`.
 pub fn check(located: &Located, opts: &Options) -> ServiceReport {

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{ManifestDoc, Run};
 use crate::doctor::check_id::CheckId;
 use crate::doctor::finding::Location;
-use crate::doctor::LoadedTemplate;
+use crate::doctor::options::LoadedTemplate;
 use crate::service::drift::{self, Change, ChangeKind, Standing, Upgrade};
 use crate::template::{Engine, Template};
 

@@ -14,7 +14,7 @@ pub(super) mod suppressions;
 
 use super::check_id::CheckId;
 use super::finding::{Category, Finding, Location, RuleId, Severity, Status};
-use super::Options;
+use super::options::Options;
 use crate::manifest::{Manifest, Positions, MANIFEST_FILE};
 
 /// The findings of one service's run, built up check by check.
