@@ -24,26 +24,67 @@ fn golden_case(dir: &str, args: &[&str]) {
         .join("tests/golden")
         .join(dir);
     if std::env::var_os("PLAT_UPDATE_GOLDEN").is_some() {
-        let _ = std::fs::remove_dir_all(&golden);
-        copy_tree(&s.join("out"), &golden);
+        bless(&s.join("out"), &golden, dir);
         return;
     }
     let actual = s.tree("out");
     let expected = files_under(&golden);
-    assert_eq!(
-        actual, expected,
-        "file list differs from tests/golden/{dir}"
-    );
-    for f in &actual {
+    let mut problems = Vec::new();
+    for f in expected.iter().filter(|f| !actual.contains(f)) {
+        problems.push(format!("missing: {f} (in tests/golden/{dir}, not rendered)"));
+    }
+    for f in actual.iter().filter(|f| !expected.contains(f)) {
+        problems.push(format!("extra: {f} (rendered, not in tests/golden/{dir})"));
+    }
+    for f in actual.iter().filter(|f| expected.contains(f)) {
         let got = std::fs::read(s.join("out").join(f)).unwrap();
         let want = std::fs::read(golden.join(f)).unwrap();
         if got != want {
-            panic!(
-                "{f} differs from tests/golden/{dir}/{f}\n--- expected\n{}\n--- actual\n{}",
-                String::from_utf8_lossy(&want),
-                String::from_utf8_lossy(&got)
-            );
+            problems.push(diff(&format!("tests/golden/{dir}/{f}"), &want, &got));
         }
+    }
+    assert!(
+        problems.is_empty(),
+        "the rendered tree differs from tests/golden/{dir} (bless an intended change with PLAT_UPDATE_GOLDEN=1 cargo test golden):\n{}",
+        problems.join("\n")
+    );
+}
+
+/// A unified diff from the golden file to the rendered one.
+fn diff(name: &str, want: &[u8], got: &[u8]) -> String {
+    match (std::str::from_utf8(want), std::str::from_utf8(got)) {
+        (Ok(want), Ok(got)) => similar::TextDiff::from_lines(want, got)
+            .unified_diff()
+            .context_radius(3)
+            .header(name, "rendered")
+            .to_string(),
+        _ => format!("Binary files {name} and rendered differ"),
+    }
+}
+
+/// Replaces the golden tree with the rendered one, saying what changed.
+fn bless(rendered: &Path, golden: &Path, dir: &str) {
+    let before = files_under(golden);
+    let after = files_under(rendered);
+    let mut changed = Vec::new();
+    for f in &after {
+        let new = std::fs::read(rendered.join(f)).unwrap();
+        match std::fs::read(golden.join(f)) {
+            Ok(old) if old == new => {}
+            Ok(_) => changed.push(format!("updated tests/golden/{dir}/{f}")),
+            Err(_) => changed.push(format!("added tests/golden/{dir}/{f}")),
+        }
+    }
+    for f in before.iter().filter(|f| !after.contains(f)) {
+        changed.push(format!("removed tests/golden/{dir}/{f}"));
+    }
+    let _ = std::fs::remove_dir_all(golden);
+    copy_tree(rendered, golden);
+    if changed.is_empty() {
+        eprintln!("tests/golden/{dir}: unchanged");
+    }
+    for c in changed {
+        eprintln!("{c}");
     }
 }
 

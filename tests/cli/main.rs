@@ -6,14 +6,15 @@
 mod support;
 
 mod answers;
+mod cmd;
 mod doctor;
 mod git;
 mod golden;
 mod interrupt;
 mod manifest;
 mod new;
+mod pipe;
 mod prompt;
 mod rules;
 mod safety;
 mod sync;
-mod templates;

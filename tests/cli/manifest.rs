@@ -49,13 +49,6 @@ fn a_generated_manifest_is_valid() {
 }
 
 #[test]
-fn validate_reads_platform_yaml_in_the_current_directory_by_default() {
-    let s = Scratch::new();
-    s.write("platform.yaml", VALID);
-    run(s.plat().args(["manifest", "validate"])).code(0);
-}
-
-#[test]
 fn every_problem_is_reported_with_line_and_column() {
     let s = Scratch::new();
     s.write(
@@ -86,37 +79,6 @@ infrastructure:
     run(s.plat().args(["manifest", "validate"]))
         .code(1)
         .stdout_has("platform.yaml:4:9: metadata.name");
-}
-
-#[test]
-fn validate_json_lists_problems() {
-    let s = Scratch::new();
-    s.write(
-        "platform.yaml",
-        &VALID.replace("port: 8080", "port: \"8080\""),
-    );
-    let doc = run(s.plat().args(["manifest", "validate", "--format", "json"]))
-        .code(1)
-        .json();
-    assert_eq!(doc["valid"], false);
-    let p = &doc["problems"][0];
-    assert_eq!(p["path"], "infrastructure.port");
-    assert_eq!(p["line"], 10);
-    assert!(p["message"].as_str().unwrap().contains("remove the quotes"));
-    s.write("platform.yaml", VALID);
-    let doc = run(s.plat().args(["manifest", "validate", "--format", "json"]))
-        .code(0)
-        .json();
-    assert_eq!(doc["valid"], true);
-    assert_eq!(doc["problems"], serde_json::json!([]));
-}
-
-#[test]
-fn a_missing_manifest_is_a_usage_error() {
-    let s = Scratch::new();
-    run(s.plat().args(["manifest", "validate"]))
-        .code(2)
-        .stderr_has("platform.yaml");
 }
 
 #[test]

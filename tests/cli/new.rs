@@ -251,32 +251,6 @@ fn color_always_colours_and_never_does_not() {
 }
 
 #[test]
-fn version_and_help_describe_every_command() {
-    let s = Scratch::new();
-    run(s.plat().arg("--version"))
-        .code(0)
-        .stdout_has(env!("CARGO_PKG_VERSION"));
-    for args in [
-        vec!["--help"],
-        vec!["new", "--help"],
-        vec!["templates", "list", "--help"],
-        vec!["templates", "show", "--help"],
-        vec!["manifest", "schema", "--help"],
-        vec!["manifest", "validate", "--help"],
-    ] {
-        run(s.plat().args(&args)).code(0).stdout_has("Examples:");
-    }
-}
-
-#[test]
-fn usage_errors_exit_2() {
-    let s = Scratch::new();
-    run(s.plat().args(["new"])).code(2).stderr_has("Usage");
-    run(s.plat().args(["new", "service", "x", "--format", "yaml"])).code(2);
-    run(s.plat().args(["frobnicate"])).code(2);
-}
-
-#[test]
 fn existing_non_empty_target_is_refused_without_force() {
     let s = Scratch::new();
     let t = s.template("t", KITCHEN_SINK, &sink_files());
