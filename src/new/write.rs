@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use std::path::Path;
 
 use super::{not_empty, NewRequest};
-use crate::effects::git::{self, GitOutcome, NewRepo, RepoState};
+use crate::effects::git::{self, Committed, GitOutcome, RepoState};
 use crate::effects::staging::{self, Staging, TargetState};
 use crate::error::InputError;
 use crate::template::Plan;
@@ -32,13 +32,16 @@ pub fn write(req: &NewRequest, plan: &Plan, message: &str) -> Result<GitOutcome>
     for f in &plan.files {
         staged.write_file(&f.path, &f.contents, f.executable)?;
     }
-    let commit = |dir: &Path| -> Result<GitOutcome> {
-        let mut repo = NewRepo::init(dir, &req.branch)?;
-        for f in &plan.files {
-            repo.add(&f.path, &f.contents, f.executable)?;
-        }
-        repo.commit(message, &req.identity)
-    };
+    let files: Vec<Committed> = plan
+        .files
+        .iter()
+        .map(|f| Committed {
+            path: &f.path,
+            contents: &f.contents,
+            executable: f.executable,
+        })
+        .collect();
+    let commit = |dir: &Path| git::first_commit(dir, &req.branch, &files, message, &req.identity);
     // A new repository is built in the staging directory, so it is part of
     // the all-or-nothing step; `--force` into an existing directory adds
     // the files after they are moved.

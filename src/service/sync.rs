@@ -154,12 +154,19 @@ pub fn apply(root: &Path, changes: &[Change], upgrade: Option<&Upgrade>) -> Resu
                 changes.len()
             )
         })?;
-        match c.kind {
+        let result = match c.kind {
             ChangeKind::Create | ChangeKind::Update => {
-                replace::write_atomic(&root.join(&c.path), &c.new, c.executable)?
+                replace::write_atomic(&root.join(&c.path), &c.new, c.executable)
             }
-            ChangeKind::Remove => replace::remove(root, &c.path)?,
-        }
+            ChangeKind::Remove => replace::remove(root, &c.path),
+        };
+        result.with_context(|| {
+            format!(
+                "{done} of {} files were replaced before this one, each whole; {} and the rest are unchanged; fix the cause and run plat sync again",
+                changes.len(),
+                c.path
+            )
+        })?;
     }
     if let Some(u) = upgrade {
         replace::write_atomic(&root.join(MANIFEST_FILE), u.manifest.as_bytes(), false)?;

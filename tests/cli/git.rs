@@ -209,3 +209,34 @@ fn a_project_too_big_for_one_pack_is_committed_whole_and_clean() {
         "work tree not clean"
     );
 }
+
+/// The repository plat writes is one git itself accepts: `git fsck
+/// --strict` finds nothing wrong, and the work tree is clean.
+#[test]
+fn git_itself_finds_the_new_repository_sound_and_clean() {
+    let s = Scratch::new();
+    run(s
+        .plat_with_identity()
+        .args(["new", "service", "api", "--no-input", "--set", "language=go"]))
+    .code(0);
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(s.join("api"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", s.join(".home"))
+            .args(args)
+            .output()
+            .expect("git is installed (scripts/test installs it)");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["fsck", "--full", "--strict", "--no-dangling"]);
+    assert_eq!(git(&["status", "--porcelain", "--untracked-files=all"]), "");
+    let files = git(&["ls-files"]);
+    assert_eq!(files.lines().count(), s.tree("api").len());
+    assert_eq!(
+        git(&["log", "--format=%an <%ae>|%s"]).trim(),
+        "Ada Lovelace <ada@example.com>|Initial commit from plat template service 0.2.0"
+    );
+    assert!(git(&["reflog", "--format=%gs"]).contains("commit (initial): Initial commit"));
+}

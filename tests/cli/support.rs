@@ -53,6 +53,26 @@ impl Scratch {
         cmd
     }
 
+    /// `plat` (environment as [`Scratch::plat`]) under a file-size limit of
+    /// `kib` KiB: writes beyond it fail as they would on a full disk.
+    #[cfg(unix)]
+    pub fn plat_with_file_limit(&self, kib: u32) -> Command {
+        let plat = self.plat();
+        let mut sh = Command::new("bash");
+        for (k, v) in plat.get_envs() {
+            match v {
+                Some(v) => sh.env(k, v),
+                None => sh.env_remove(k),
+            };
+        }
+        sh.current_dir(self.path())
+            .stdin(Stdio::null())
+            .arg("-c")
+            .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_plat"));
+        sh
+    }
+
     /// `plat` with a git identity set through the environment.
     pub fn plat_with_identity(&self) -> Command {
         let mut cmd = self.plat();

@@ -337,6 +337,31 @@ fn doctor_fix_refuses_dirty_files_unless_allowed() {
     assert!(r.stdout.contains("score 100%"), "{}", r.stdout);
 }
 
+/// A write that fails midway (here a file-size limit, as a full disk
+/// would) exits 3, says how far it got, and leaves every file whole.
+#[cfg(unix)]
+#[test]
+fn a_failing_disk_stops_sync_with_exit_3_and_whole_files() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    s.edit("api/platform.yaml", "owner: team-api", "owner: team-other");
+    commit_all(&s.join("api"));
+    let deployment = s.read("api/deploy/k8s/dev/deployment.yaml");
+    let r = run(s.plat_with_file_limit(1).args(["sync", "api"]));
+    r.code(3)
+        .stderr_has("2 of 6 files were replaced before this one, each whole")
+        .stderr_has("deploy/k8s/dev/deployment.yaml and the rest are unchanged");
+    assert!(s.read("api/CODEOWNERS").contains("@team-other"));
+    assert!(s.read("api/catalog-info.yaml").contains("team-other"));
+    assert_eq!(s.read("api/deploy/k8s/dev/deployment.yaml"), deployment);
+    let leftovers: Vec<String> = crate::support::files_under(&s.join("api"))
+        .into_iter()
+        .filter(|p| p.contains("plat-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    sync(&s, &["api"]).code(0);
+}
+
 #[test]
 fn sync_never_writes_through_a_symbolic_link() {
     let s = Scratch::new();
