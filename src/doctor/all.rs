@@ -66,9 +66,9 @@ fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
         });
 }
 
-/// Checks every service under `dir` with `jobs` threads. Services are
-/// checked while the walk goes on, so the disk and the CPU work at once.
-pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
+/// `dir` as an absolute path, or an input error when it is not a
+/// directory.
+fn search_root(dir: &Path) -> Result<PathBuf> {
     let meta = std::fs::metadata(dir).map_err(|e| {
         InputError(format!(
             "cannot read `{}` ({e}); pass an existing directory to --all",
@@ -81,8 +81,13 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
             dir.display()
         )));
     }
-    let root =
-        std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
+    std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))
+}
+
+/// Checks every service under `dir` with `jobs` threads. Services are
+/// checked while the walk goes on, so the disk and the CPU work at once.
+pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
+    let root = search_root(dir)?;
     let jobs = jobs.max(1);
     let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
     let rx = Mutex::new(rx);

@@ -17,6 +17,7 @@ mod triage;
 use std::path::Path;
 
 use crate::effects::git::RepoState;
+use crate::manifest::Manifest;
 use crate::service::locate::Located;
 use check_id::CheckId;
 use checks::{dockerfile, drift, kubernetes, manifest, pipeline, policy_rules};
@@ -30,52 +31,20 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     let root = located.root.as_path();
     repository::git(&mut run, located);
     if let RepoState::Bare { .. } = located.repo {
-        let others: Vec<RuleId> = CheckId::ALL
-            .iter()
-            .filter(|c| !matches!(c, CheckId::GitRepository | CheckId::GitHead))
-            .map(|c| RuleId::Builtin(*c))
-            .chain(opts.policy.rules.iter().map(|r| r.id.clone()))
-            .collect();
-        run.skip(
-            others,
-            &format!(
-                "a bare repository has no working tree ({})",
-                CheckId::GitRepository
-            ),
-        );
+        skip_after_bare(&mut run);
         return finish(run, located, None);
     }
 
     let state = manifest::read(&mut run, located);
     repository::files(&mut run, root);
     dockerfile::check(&mut run, root);
-    let mut outcome = None;
-    match &state.parsed {
-        Some(m) => {
-            let doc = ManifestDoc {
-                manifest: m,
-                text: &state.text,
-                positions: Default::default(),
-            };
-            manifest::owner(&mut run, &doc);
-            repository::codeowners(&mut run, root, &doc);
-            repository::catalog_info(&mut run, root, &doc);
-            pipeline::check(&mut run, root, &doc);
-            kubernetes::check(&mut run, root, &doc);
-            outcome = drift::check(&mut run, root, &doc);
-            suppressions::check(&mut run, &doc, opts.today);
-            policy_rules::evaluate(&mut run, root, Some(&state.value), &|p| doc.line(p));
-        }
+    let outcome = match &state.parsed {
+        Some(m) => with_manifest(&mut run, root, &state, m),
         None => {
-            let dependent: Vec<CheckId> = CheckId::ALL
-                .iter()
-                .copied()
-                .filter(|c| c.spec().needs_manifest)
-                .collect();
-            run.skip_checks(&dependent, state.blocked.as_deref().unwrap_or_default());
-            policy_rules::evaluate(&mut run, root, None, &|_| None);
+            without_manifest(&mut run, root, &state);
+            None
         }
-    }
+    };
     let mut report = finish(run, located, state.parsed.as_ref());
     if let Some(o) = outcome {
         report.changes = o.changes;
@@ -93,11 +62,64 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     report
 }
 
-fn finish(
-    mut run: Run,
-    located: &Located,
-    parsed: Option<&crate::manifest::Manifest>,
-) -> ServiceReport {
+/// A bare repository has no files to check: every check but the git ones
+/// (and every policy rule) is skipped.
+fn skip_after_bare(run: &mut Run) {
+    let others: Vec<RuleId> = CheckId::ALL
+        .iter()
+        .filter(|c| !matches!(c, CheckId::GitRepository | CheckId::GitHead))
+        .map(|c| RuleId::Builtin(*c))
+        .chain(run.opts.policy.rules.iter().map(|r| r.id.clone()))
+        .collect();
+    run.skip(
+        others,
+        &format!(
+            "a bare repository has no working tree ({})",
+            CheckId::GitRepository
+        ),
+    );
+}
+
+/// The checks that need a valid manifest, then the policy's rules; what
+/// drift found, for `--fix`.
+fn with_manifest(
+    run: &mut Run,
+    root: &Path,
+    state: &manifest::State,
+    m: &Manifest,
+) -> Option<drift::Outcome> {
+    let doc = ManifestDoc {
+        manifest: m,
+        text: &state.text,
+        positions: Default::default(),
+    };
+    manifest::owner(run, &doc);
+    repository::codeowners(run, root, &doc);
+    repository::catalog_info(run, root, &doc);
+    pipeline::check(run, root, &doc);
+    kubernetes::check(run, root, &doc);
+    let outcome = drift::check(run, root, &doc);
+    let today = run.opts.today;
+    suppressions::check(run, &doc, today);
+    policy_rules::evaluate(run, root, Some(&state.value), &|p| doc.line(p));
+    outcome
+}
+
+/// Without a valid manifest the checks that need one are skipped, saying
+/// which manifest check failed; policy rules on files still run.
+fn without_manifest(run: &mut Run, root: &Path, state: &manifest::State) {
+    let dependent: Vec<CheckId> = CheckId::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.spec().needs_manifest)
+        .collect();
+    run.skip_checks(&dependent, state.blocked.as_deref().unwrap_or_default());
+    policy_rules::evaluate(run, root, None, &|_| None);
+}
+
+/// The service's report: the findings triaged by the policy and the
+/// suppressions.
+fn finish(mut run: Run, located: &Located, parsed: Option<&Manifest>) -> ServiceReport {
     let opts = run.opts;
     triage::triage(&mut run.findings, &opts.policy, parsed, opts.today);
     ServiceReport {

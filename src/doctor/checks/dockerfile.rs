@@ -25,18 +25,22 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path) {
         return;
     }
     run.pass(CheckId::Dockerfile, "Dockerfile found");
-    let text = match files::read_text(root, DOCKERFILE) {
-        Ok(t) => t,
+    match files::read_text(root, DOCKERFILE) {
+        Ok(text) => non_root(run, &text),
         Err(e) => {
             run.fail(
                 CheckId::DockerfileNonRoot,
                 e,
                 Some(Location::file(DOCKERFILE)),
             );
-            return;
         }
-    };
-    match final_user(&text) {
+    }
+}
+
+/// PLAT401: the Dockerfile's final stage runs as a user other than root,
+/// set by USER or by a nonroot base image.
+fn non_root(run: &mut Run, text: &str) {
+    match final_user(text) {
         FinalUser::NoFrom => {
             run.fail(
                 CheckId::DockerfileNonRoot,
@@ -72,6 +76,7 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path) {
     }
 }
 
+/// Who the final stage runs as.
 enum FinalUser {
     NoFrom,
     Unset {
@@ -92,11 +97,52 @@ struct Stage {
     nonroot_base: bool,
 }
 
+/// A stage being read: its name (lowercase, empty when unnamed), the line
+/// of its FROM, and what it ends with so far.
+struct Current {
+    name: String,
+    from_line: usize,
+    stage: Stage,
+}
+
 /// The USER in effect at the end of the last stage. A stage built `FROM`
 /// an earlier stage starts with that stage's user.
 fn final_user(text: &str) -> FinalUser {
     let mut named: Vec<(String, Stage)> = Vec::new();
-    let mut current: Option<(String, usize, Stage)> = None; // (name, FROM line, stage)
+    let mut current: Option<Current> = None;
+    for (line, instr, args) in instructions(text) {
+        match instr.as_str() {
+            "FROM" => {
+                if let Some(done) = current.take() {
+                    named.push((done.name, done.stage));
+                }
+                current = Some(start_stage(&args, line, &named));
+            }
+            "USER" => {
+                if let Some(c) = current.as_mut() {
+                    c.stage.user = Some((args.join(" "), line));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(last) = current else {
+        return FinalUser::NoFrom;
+    };
+    match last.stage.user {
+        Some((user, line)) => FinalUser::Set { user, line },
+        None => FinalUser::Unset {
+            from_line: last.from_line,
+            nonroot_base: last.stage.nonroot_base,
+        },
+    }
+}
+
+/// The Dockerfile's instructions: line number, the instruction in upper
+/// case, and its words. Comments, blank lines and the lines a `\`
+/// continues are left out.
+fn instructions(text: &str) -> Vec<(usize, String, Vec<&str>)> {
+    let mut out = Vec::new();
     let mut continued = false;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -107,54 +153,41 @@ fn final_user(text: &str) -> FinalUser {
         }
         let mut words = line.split_whitespace();
         let instr = words.next().unwrap_or_default().to_ascii_uppercase();
-        match instr.as_str() {
-            "FROM" => {
-                if let Some((name, _, stage)) = current.take() {
-                    named.push((name, stage));
-                }
-                let rest: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
-                let image = rest.first().copied().unwrap_or_default();
-                let name = match rest.get(1) {
-                    Some(kw) if kw.eq_ignore_ascii_case("as") => rest
-                        .get(2)
-                        .copied()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase(),
-                    _ => String::new(),
-                };
-                let stage = named
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| !n.is_empty() && n.eq_ignore_ascii_case(image))
-                    .map(|(_, s)| s.clone())
-                    .unwrap_or_else(|| Stage {
-                        user: None,
-                        nonroot_base: image.ends_with(":nonroot") || image.contains(":nonroot-"),
-                    });
-                current = Some((name, i + 1, stage));
-            }
-            "USER" => {
-                if let Some((_, _, stage)) = current.as_mut() {
-                    stage.user = Some((words.collect::<Vec<_>>().join(" "), i + 1));
-                }
-            }
-            _ => {}
-        }
+        out.push((i + 1, instr, words.collect()));
     }
-    match current {
-        None => FinalUser::NoFrom,
-        Some((
-            _,
-            _,
-            Stage {
-                user: Some((user, line)),
-                ..
-            },
-        )) => FinalUser::Set { user, line },
-        Some((_, from_line, stage)) => FinalUser::Unset {
-            from_line,
-            nonroot_base: stage.nonroot_base,
-        },
+    out
+}
+
+/// The stage a FROM on `line` starts: built from an earlier stage `named`
+/// after its image, it starts as that stage ended.
+fn start_stage(args: &[&str], line: usize, named: &[(String, Stage)]) -> Current {
+    let rest: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with("--"))
+        .collect();
+    let image = rest.first().copied().unwrap_or_default();
+    let name = match rest.get(1) {
+        Some(kw) if kw.eq_ignore_ascii_case("as") => rest
+            .get(2)
+            .copied()
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let stage = named
+        .iter()
+        .rev()
+        .find(|(n, _)| !n.is_empty() && n.eq_ignore_ascii_case(image))
+        .map(|(_, s)| s.clone())
+        .unwrap_or_else(|| Stage {
+            user: None,
+            nonroot_base: image.ends_with(":nonroot") || image.contains(":nonroot-"),
+        });
+    Current {
+        name,
+        from_line: line,
+        stage,
     }
 }
 

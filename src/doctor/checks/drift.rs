@@ -6,8 +6,8 @@ use std::path::Path;
 use super::{ManifestDoc, Run};
 use crate::doctor::check_id::CheckId;
 use crate::doctor::finding::Location;
-use crate::doctor::options::LoadedTemplate;
-use crate::service::drift::{self, Change, ChangeKind, Standing, Upgrade};
+use crate::doctor::options::{Loaded, LoadedTemplate};
+use crate::service::drift::{self, Change, ChangeKind, Expected, Standing, Upgrade};
 use crate::template::{Engine, Template};
 
 const DRIFT: &[CheckId] = &[
@@ -36,13 +36,30 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) ->
         return None;
     };
     let loaded = run.opts.templates.get(&spec);
-    let LoadedTemplate { template, engine } = match loaded.as_ref() {
+    let LoadedTemplate { template, engine } = available(run, doc, &spec, &loaded)?;
+    let standing = drift::standing(doc.manifest, template);
+    if !template_version(run, doc, template, &standing) {
+        return None;
+    }
+    let upgrade = upgrade(run, doc, &standing);
+    drift(run, root, doc, template, engine, upgrade)
+}
+
+/// PLAT601: the template `spec` loaded. If not, the checks that need it
+/// are skipped.
+fn available<'l>(
+    run: &mut Run,
+    doc: &ManifestDoc,
+    spec: &str,
+    loaded: &'l Loaded,
+) -> Option<&'l LoadedTemplate> {
+    match loaded.as_ref() {
         Ok(t) => {
             run.pass(
                 CheckId::TemplateAvailable,
                 format!("template `{}` loaded", t.template.definition.name),
             );
-            t
+            Some(t)
         }
         Err(e) => {
             run.fail(
@@ -50,22 +67,29 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) ->
                 format!("the template `{spec}` cannot be loaded: {e}"),
                 doc.at("template.source"),
             );
+            let reason = "the template cannot be loaded";
             run.skip_after(
                 &[CheckId::TemplateVersion],
                 CheckId::TemplateAvailable,
-                "the template cannot be loaded",
+                reason,
             );
-            run.skip_after(
-                DRIFT,
-                CheckId::TemplateAvailable,
-                "the template cannot be loaded",
-            );
-            return None;
+            run.skip_after(DRIFT, CheckId::TemplateAvailable, reason);
+            None
         }
-    };
+    }
+}
+
+/// PLAT600: the recorded template against the one in hand. Returns false
+/// when the recorded one is newer, which this plat cannot render, so the
+/// drift checks are skipped.
+fn template_version(
+    run: &mut Run,
+    doc: &ManifestDoc,
+    template: &Template,
+    standing: &Standing,
+) -> bool {
     let name = &template.definition.name;
-    let standing = drift::standing(doc.manifest, template);
-    match &standing {
+    match standing {
         Standing::Unrecorded(why) => run.skip_checks(&[CheckId::TemplateVersion], why),
         Standing::Same => run.pass(
             CheckId::TemplateVersion,
@@ -90,26 +114,37 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) ->
             recorded,
             available,
         } => {
-            let f = run.fail(
-                CheckId::TemplateVersion,
-                format!(
-                    "platform.yaml records template {name} {recorded}, newer than the {available} this plat has"
-                ),
-                doc.at("template.version"),
-            );
-            f.remediation =
-                Some("upgrade plat (or pass --template with the newer template)".into());
-            f.fixable = false;
-            run.skip_after(
-                DRIFT,
-                CheckId::TemplateVersion,
-                "the recorded template is newer than this plat's",
-            );
-            return None;
+            newer_than_plat(run, doc, name, recorded, available);
+            return false;
         }
     }
-    // An upgrade plat cannot write is no fix: say how to make it one.
-    let upgrade = match Upgrade::of(&standing, doc.text) {
+    true
+}
+
+/// PLAT600 fails for a recorded template newer than this plat's, and the
+/// drift checks wait for it.
+fn newer_than_plat(run: &mut Run, doc: &ManifestDoc, name: &str, recorded: &str, available: &str) {
+    let f = run.fail(
+        CheckId::TemplateVersion,
+        format!(
+            "platform.yaml records template {name} {recorded}, newer than the {available} this plat has"
+        ),
+        doc.at("template.version"),
+    );
+    f.remediation = Some("upgrade plat (or pass --template with the newer template)".into());
+    f.fixable = false;
+    run.skip_after(
+        DRIFT,
+        CheckId::TemplateVersion,
+        "the recorded template is newer than this plat's",
+    );
+}
+
+/// The upgrade `--fix` would write for an older recorded template. An
+/// upgrade plat cannot write is no fix: PLAT600 then says how to make it
+/// one instead.
+fn upgrade(run: &mut Run, doc: &ManifestDoc, standing: &Standing) -> Option<Upgrade> {
+    match Upgrade::of(standing, doc.text) {
         Ok(u) => u,
         Err(e) => {
             if let Some(f) = run
@@ -122,8 +157,7 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) ->
             }
             None
         }
-    };
-    drift(run, root, doc, template, engine, upgrade)
+    }
 }
 
 /// PLAT500-502: the managed files rendered now against the disk.
@@ -135,40 +169,8 @@ fn drift(
     engine: &Engine,
     upgrade: Option<Upgrade>,
 ) -> Option<Outcome> {
-    let expected = match drift::expected(template, engine, doc.manifest) {
-        Ok(e) => e,
-        Err(e) => {
-            let reason = format!("the template does not render from platform.yaml: {e:#}");
-            for id in DRIFT {
-                let f = run.fail(*id, reason.clone(), doc.at("template"));
-                f.fixable = false;
-                f.remediation = Some(
-                    "fix platform.yaml or the template so `plat sync --dry-run` renders".into(),
-                );
-            }
-            return None;
-        }
-    };
-    let changes = match drift::compare(root, &expected) {
-        Ok(c) => c,
-        Err(e) => {
-            // A managed path plat cannot read stops the comparison once;
-            // the other drift checks wait for it.
-            let f = run.fail(CheckId::ManagedDrift, format!("{e:#}"), None);
-            f.fixable = false;
-            f.remediation = Some(
-                "make the managed path a plain, readable file (or remove it), then run `plat sync`"
-                    .into(),
-            );
-            run.skip_after(
-                &[CheckId::ManagedMissing, CheckId::ManagedStale],
-                CheckId::ManagedDrift,
-                "the managed files cannot be read",
-            );
-            return None;
-        }
-    };
-    let count = |k: ChangeKind| changes.iter().filter(|c| c.kind == k).count();
+    let expected = rendered(run, doc, template, engine)?;
+    let changes = compared(run, root, &expected)?;
     for (id, kind, ok) in [
         (
             CheckId::ManagedDrift,
@@ -186,21 +188,72 @@ fn drift(
             "no stale managed file",
         ),
     ] {
-        if count(kind) == 0 {
+        let of_kind: Vec<&Change> = changes.iter().filter(|c| c.kind == kind).collect();
+        if of_kind.is_empty() {
             run.pass(id, format!("{} ({} files)", ok, expected.files.len()));
         }
-        for c in changes.iter().filter(|c| c.kind == kind) {
-            let message = match kind {
-                ChangeKind::Update => format!("{} differs from what platform.yaml renders", c.path),
-                ChangeKind::Create => format!("{} is missing", c.path),
-                ChangeKind::Remove => format!(
-                    "{} is a managed file platform.yaml no longer renders",
-                    c.path
-                ),
-            };
-            let f = run.fail(id, message, Some(Location::file(c.path.clone())));
+        for c in of_kind {
+            let f = run.fail(id, change_message(c), Some(Location::file(c.path.clone())));
             f.diff = Some(c.diff());
         }
     }
     Some(Outcome { changes, upgrade })
+}
+
+/// The managed files as platform.yaml renders them; if it does not, every
+/// drift check fails with the reason.
+fn rendered(
+    run: &mut Run,
+    doc: &ManifestDoc,
+    template: &Template,
+    engine: &Engine,
+) -> Option<Expected> {
+    match drift::expected(template, engine, doc.manifest) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            let reason = format!("the template does not render from platform.yaml: {e:#}");
+            for id in DRIFT {
+                let f = run.fail(*id, reason.clone(), doc.at("template"));
+                f.fixable = false;
+                f.remediation = Some(
+                    "fix platform.yaml or the template so `plat sync --dry-run` renders".into(),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// How the disk differs from `expected`. A managed path plat cannot read
+/// stops the comparison once: PLAT500 fails and the others wait for it.
+fn compared(run: &mut Run, root: &Path, expected: &Expected) -> Option<Vec<Change>> {
+    match drift::compare(root, expected) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            let f = run.fail(CheckId::ManagedDrift, format!("{e:#}"), None);
+            f.fixable = false;
+            f.remediation = Some(
+                "make the managed path a plain, readable file (or remove it), then run `plat sync`"
+                    .into(),
+            );
+            run.skip_after(
+                &[CheckId::ManagedMissing, CheckId::ManagedStale],
+                CheckId::ManagedDrift,
+                "the managed files cannot be read",
+            );
+            None
+        }
+    }
+}
+
+/// What a drift finding says about one changed file.
+fn change_message(c: &Change) -> String {
+    match c.kind {
+        ChangeKind::Update => format!("{} differs from what platform.yaml renders", c.path),
+        ChangeKind::Create => format!("{} is missing", c.path),
+        ChangeKind::Remove => format!(
+            "{} is a managed file platform.yaml no longer renders",
+            c.path
+        ),
+    }
 }

@@ -78,7 +78,23 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
         return;
     }
     let sources = deployments(run, root, doc, infra);
-    let containers: Vec<Container> = sources
+    let containers = containers(&sources);
+    if containers.is_empty() {
+        run.skip_after(
+            &ALL[1..],
+            CheckId::KubernetesEnvironments,
+            "no Deployment with containers was found",
+        );
+        return;
+    }
+    probes(run, &containers);
+    limits(run, &containers);
+    port(run, &containers, infra, &doc.manifest.metadata.name);
+}
+
+/// Every container of the Deployments in `sources`, in file order.
+fn containers(sources: &[Source]) -> Vec<Container<'_>> {
+    sources
         .iter()
         .flat_map(|s| {
             s.deployments.iter().flat_map(move |d| {
@@ -96,18 +112,7 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) {
                     })
             })
         })
-        .collect();
-    if containers.is_empty() {
-        run.skip_after(
-            &ALL[1..],
-            CheckId::KubernetesEnvironments,
-            "no Deployment with containers was found",
-        );
-        return;
-    }
-    probes(run, &containers);
-    limits(run, &containers);
-    port(run, &containers, infra, &doc.manifest.metadata.name);
+        .collect()
 }
 
 /// PLAT402: every environment's Deployments.
@@ -120,51 +125,7 @@ fn deployments(
     let mut sources = Vec::new();
     for (i, env) in infra.environments.iter().enumerate() {
         let dir = environment_dir(&env.name);
-        let mut names: Vec<String> = std::fs::read_dir(root.join(&dir))
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        let mut found = false;
-        for n in names {
-            let file = format!("{dir}/{n}");
-            let Ok(text) = files::read_text(root, &file) else {
-                continue;
-            };
-            if !text.contains("Deployment") {
-                continue; // no need to parse a Service or a NetworkPolicy
-            }
-            let docs = match files::yaml_documents(&text) {
-                Ok(d) => d,
-                Err((msg, line)) => {
-                    run.fail(
-                        CheckId::KubernetesEnvironments,
-                        format!("{file} does not parse: {msg}"),
-                        Some(Location::at(&file, line)),
-                    )
-                    .fixable = false;
-                    found = true; // reported; do not also call it missing
-                    continue;
-                }
-            };
-            let deployments: Vec<Value> = docs
-                .into_iter()
-                .filter(|d| d.get("kind").and_then(|k| k.as_str()) == Some("Deployment"))
-                .collect();
-            if !deployments.is_empty() {
-                found = true;
-                sources.push(Source {
-                    file,
-                    text,
-                    deployments,
-                });
-            }
-        }
-        if !found {
+        if !environment_deployments(run, root, &dir, &mut sources) {
             let f = run.fail(
                 CheckId::KubernetesEnvironments,
                 format!(
@@ -182,6 +143,73 @@ fn deployments(
         format!("Kubernetes manifests for {}", names.join(", ")),
     );
     sources
+}
+
+/// Adds the files under `dir` that hold Deployments to `sources`. Returns
+/// whether any did; a file that does not parse fails PLAT402 and counts,
+/// so the environment is not also called missing.
+fn environment_deployments(
+    run: &mut Run,
+    root: &Path,
+    dir: &str,
+    sources: &mut Vec<Source>,
+) -> bool {
+    let mut found = false;
+    for n in yaml_files(root, dir) {
+        let file = format!("{dir}/{n}");
+        match deployments_in(root, &file) {
+            Ok(Some(source)) => {
+                found = true;
+                sources.push(source);
+            }
+            Ok(None) => {}
+            Err((msg, line)) => {
+                run.fail(
+                    CheckId::KubernetesEnvironments,
+                    format!("{file} does not parse: {msg}"),
+                    Some(Location::at(&file, line)),
+                )
+                .fixable = false;
+                found = true;
+            }
+        }
+    }
+    found
+}
+
+/// The names of the YAML files in `root/dir`, sorted.
+fn yaml_files(root: &Path, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// The Deployments of `file`, if it has any (an unreadable file has
+/// none), or why it does not parse and the line.
+fn deployments_in(root: &Path, file: &str) -> Result<Option<Source>, (String, Option<usize>)> {
+    let Ok(text) = files::read_text(root, file) else {
+        return Ok(None);
+    };
+    if !text.contains("Deployment") {
+        return Ok(None); // no need to parse a Service or a NetworkPolicy
+    }
+    let docs = files::yaml_documents(&text)?;
+    let deployments: Vec<Value> = docs
+        .into_iter()
+        .filter(|d| d.get("kind").and_then(|k| k.as_str()) == Some("Deployment"))
+        .collect();
+    Ok((!deployments.is_empty()).then(|| Source {
+        file: file.to_string(),
+        text,
+        deployments,
+    }))
 }
 
 /// PLAT403.

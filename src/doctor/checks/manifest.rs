@@ -34,6 +34,24 @@ impl State {
 
 /// PLAT100 to PLAT103, each the next one's prerequisite.
 pub(in crate::doctor) fn read(run: &mut Run, located: &Located) -> State {
+    checked(run, located).unwrap_or_else(|blocked| *blocked)
+}
+
+/// The state a failed check leaves the manifest in, boxed as the error of
+/// the steps of [`read`].
+type Blocked = Box<State>;
+
+/// The checks in order; the first to fail ends the run of them with the
+/// state its failure leaves.
+fn checked(run: &mut Run, located: &Located) -> Result<State, Blocked> {
+    let path = present(run, located)?;
+    let (text, value) = parses(run, path)?;
+    let value = api_version(run, &text, value)?;
+    Ok(valid(run, text, value))
+}
+
+/// PLAT100: platform.yaml's path.
+fn present<'l>(run: &mut Run, located: &'l Located) -> Result<&'l Path, Blocked> {
     let Some(path) = &located.manifest else {
         run.fail(CheckId::ManifestPresent, missing(located), None);
         let reason = "platform.yaml is missing";
@@ -46,9 +64,14 @@ pub(in crate::doctor) fn read(run: &mut Run, located: &Located) -> State {
             CheckId::ManifestPresent,
             reason,
         );
-        return State::blocked(CheckId::ManifestPresent, reason);
+        return Err(Box::new(State::blocked(CheckId::ManifestPresent, reason)));
     };
     run.pass(CheckId::ManifestPresent, "platform.yaml found");
+    Ok(path)
+}
+
+/// PLAT101: platform.yaml's text and the YAML mapping it holds.
+fn parses(run: &mut Run, path: &Path) -> Result<(String, serde_yaml::Value), Blocked> {
     let parsed = text_of(path).and_then(|text| match parse_yaml(&text) {
         Ok(value) => Ok((text, value)),
         Err(p) => Err((
@@ -56,8 +79,11 @@ pub(in crate::doctor) fn read(run: &mut Run, located: &Located) -> State {
             p.line,
         )),
     });
-    let (text, value) = match parsed {
-        Ok(v) => v,
+    match parsed {
+        Ok(read) => {
+            run.pass(CheckId::ManifestParses, "platform.yaml parses");
+            Ok(read)
+        }
         Err((message, line)) => {
             let reason = "platform.yaml does not parse";
             run.fail(
@@ -70,32 +96,45 @@ pub(in crate::doctor) fn read(run: &mut Run, located: &Located) -> State {
                 CheckId::ManifestParses,
                 reason,
             );
-            return State::blocked(CheckId::ManifestParses, reason);
+            Err(Box::new(State::blocked(CheckId::ManifestParses, reason)))
         }
-    };
-    run.pass(CheckId::ManifestParses, "platform.yaml parses");
-    if let Some((field, msg)) = api_version_problem(&value) {
-        let reason = "platform.yaml's apiVersion is not supported";
-        let line = Positions::of(&text).line(field);
-        run.fail(
-            CheckId::ManifestApiVersion,
-            msg,
-            Some(Location::at(MANIFEST_FILE, line)),
-        );
-        run.skip_after(
-            &[CheckId::ManifestValid],
-            CheckId::ManifestApiVersion,
-            reason,
-        );
-        return State {
-            value,
-            ..State::blocked(CheckId::ManifestApiVersion, reason)
-        };
     }
-    run.pass(
+}
+
+/// PLAT103: this plat reads the manifest's apiVersion and kind. `value`
+/// is handed back, or kept in the blocked state for policy rules.
+fn api_version(
+    run: &mut Run,
+    text: &str,
+    value: serde_yaml::Value,
+) -> Result<serde_yaml::Value, Blocked> {
+    let Some((field, msg)) = api_version_problem(&value) else {
+        run.pass(
+            CheckId::ManifestApiVersion,
+            format!("apiVersion {}", manifest::API_VERSION),
+        );
+        return Ok(value);
+    };
+    let reason = "platform.yaml's apiVersion is not supported";
+    let line = Positions::of(text).line(field);
+    run.fail(
         CheckId::ManifestApiVersion,
-        format!("apiVersion {}", manifest::API_VERSION),
+        msg,
+        Some(Location::at(MANIFEST_FILE, line)),
     );
+    run.skip_after(
+        &[CheckId::ManifestValid],
+        CheckId::ManifestApiVersion,
+        reason,
+    );
+    Err(Box::new(State {
+        value,
+        ..State::blocked(CheckId::ManifestApiVersion, reason)
+    }))
+}
+
+/// PLAT102: the manifest against its schema, one failure per problem.
+fn valid(run: &mut Run, text: String, value: serde_yaml::Value) -> State {
     match manifest::parse_loaded(&text, value.clone()) {
         Ok(m) => {
             run.pass(CheckId::ManifestValid, "platform.yaml is valid");

@@ -74,41 +74,59 @@ fn file_rule(run: &mut Run, rule: &Rule, root: &Path, g: &FileGlob, matches: &[S
         Test::FileContains(_, _) if matches.is_empty() => {
             run.fail(id, none(), None);
         }
-        Test::FileContains(_, re) => {
-            for m in matches {
-                if !re.is_match(&read_lossy(root, m)) {
-                    run.fail(
-                        id.clone(),
-                        msg(&format!("{m} does not contain /{}/", pattern_of(re))),
-                        Some(Location::file(m)),
-                    );
-                }
-            }
-            run.pass_unless_failed(
-                id,
-                format!("{} contains /{}/", matches.join(", "), pattern_of(re)),
-            );
-        }
-        Test::FileNotContains(_, re) => {
-            for m in matches {
-                let text = read_lossy(root, m);
-                if let Some(found) = re.find(&text) {
-                    let line = text[..found.start()].matches('\n').count() + 1;
-                    run.fail(
-                        id.clone(),
-                        msg(&format!("{m} contains /{}/", pattern_of(re))),
-                        Some(Location::at(m, Some(line))),
-                    );
-                }
-            }
-            let pattern = pattern_of(re);
-            run.pass_unless_failed(
-                id,
-                format!("no file matching `{}` contains /{pattern}/", g.pattern),
-            );
-        }
+        Test::FileContains(_, re) => contains(run, rule, root, re, matches),
+        Test::FileNotContains(_, re) => not_contains(run, rule, root, g, re, matches),
         Test::FieldRequired(_) | Test::FieldOneOf(..) | Test::FieldMatches(..) => {}
     }
+}
+
+/// `file-contains`: every matching file contains the pattern.
+fn contains(run: &mut Run, rule: &Rule, root: &Path, re: &Regex, matches: &[String]) {
+    for m in matches {
+        if !re.is_match(&read_lossy(root, m)) {
+            run.fail(
+                rule.id.clone(),
+                format!(
+                    "{}: {m} does not contain /{}/",
+                    rule.message,
+                    pattern_of(re)
+                ),
+                Some(Location::file(m)),
+            );
+        }
+    }
+    run.pass_unless_failed(
+        rule.id.clone(),
+        format!("{} contains /{}/", matches.join(", "), pattern_of(re)),
+    );
+}
+
+/// `file-not-contains`: no matching file contains the pattern; a failure
+/// points at the first line that does.
+fn not_contains(
+    run: &mut Run,
+    rule: &Rule,
+    root: &Path,
+    g: &FileGlob,
+    re: &Regex,
+    matches: &[String],
+) {
+    let pattern = pattern_of(re);
+    for m in matches {
+        let text = read_lossy(root, m);
+        if let Some(found) = re.find(&text) {
+            let line = text[..found.start()].matches('\n').count() + 1;
+            run.fail(
+                rule.id.clone(),
+                format!("{}: {m} contains /{pattern}/", rule.message),
+                Some(Location::at(m, Some(line))),
+            );
+        }
+    }
+    run.pass_unless_failed(
+        rule.id.clone(),
+        format!("no file matching `{}` contains /{pattern}/", g.pattern),
+    );
 }
 
 /// A rule on a manifest field: every value the field path reaches.

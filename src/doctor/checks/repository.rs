@@ -162,34 +162,13 @@ pub(in crate::doctor) fn codeowners(run: &mut Run, root: &Path, doc: &ManifestDo
     }
 }
 
+/// The software catalog's entry for the service.
+const CATALOG_FILE: &str = "catalog-info.yaml";
+
 /// PLAT205: catalog-info.yaml's name, owner and lifecycle.
 pub(in crate::doctor) fn catalog_info(run: &mut Run, root: &Path, doc: &ManifestDoc) {
-    const FILE: &str = "catalog-info.yaml";
-    if !root.join(FILE).is_file() {
-        run.fail(
-            CheckId::CatalogInfo,
-            format!("no {FILE}; the service is missing from the software catalog"),
-            None,
-        );
+    let Some((text, docs)) = catalog_documents(run, root) else {
         return;
-    }
-    let text = match files::read_text(root, FILE) {
-        Ok(t) => t,
-        Err(e) => {
-            run.fail(CheckId::CatalogInfo, e, Some(Location::file(FILE)));
-            return;
-        }
-    };
-    let docs = match files::yaml_documents(&text) {
-        Ok(d) => d,
-        Err((msg, line)) => {
-            run.fail(
-                CheckId::CatalogInfo,
-                format!("{FILE} does not parse: {msg}"),
-                Some(Location::at(FILE, line)),
-            );
-            return;
-        }
     };
     let m = &doc.manifest.metadata;
     let Some(entity) = docs.iter().find(|d| {
@@ -200,50 +179,102 @@ pub(in crate::doctor) fn catalog_info(run: &mut Run, root: &Path, doc: &Manifest
     }) else {
         run.fail(
             CheckId::CatalogInfo,
-            format!("{FILE} has no entity named `{}` (metadata.name)", m.name),
-            Some(Location::at(FILE, files::line_of(&text, "name:"))),
+            format!(
+                "{CATALOG_FILE} has no entity named `{}` (metadata.name)",
+                m.name
+            ),
+            Some(Location::at(CATALOG_FILE, files::line_of(&text, "name:"))),
         );
         return;
     };
-    let spec = entity.get("spec");
-    let field = |k: &str| {
-        spec.and_then(|s| s.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+    catalog_owner(run, &text, entity, &m.owner);
+    catalog_lifecycle(run, &text, entity, m.lifecycle.as_str());
+    run.pass_unless_failed(
+        CheckId::CatalogInfo,
+        format!("{CATALOG_FILE} agrees with platform.yaml (name, owner, lifecycle)"),
+    );
+}
+
+/// catalog-info.yaml's text and documents; PLAT205 fails when it is
+/// missing, unreadable or does not parse.
+fn catalog_documents(run: &mut Run, root: &Path) -> Option<(String, Vec<serde_yaml::Value>)> {
+    if !root.join(CATALOG_FILE).is_file() {
+        run.fail(
+            CheckId::CatalogInfo,
+            format!("no {CATALOG_FILE}; the service is missing from the software catalog"),
+            None,
+        );
+        return None;
+    }
+    let text = match files::read_text(root, CATALOG_FILE) {
+        Ok(t) => t,
+        Err(e) => {
+            run.fail(CheckId::CatalogInfo, e, Some(Location::file(CATALOG_FILE)));
+            return None;
+        }
     };
-    let owner = field("owner");
+    match files::yaml_documents(&text) {
+        Ok(docs) => Some((text, docs)),
+        Err((msg, line)) => {
+            run.fail(
+                CheckId::CatalogInfo,
+                format!("{CATALOG_FILE} does not parse: {msg}"),
+                Some(Location::at(CATALOG_FILE, line)),
+            );
+            None
+        }
+    }
+}
+
+/// A string under the entity's `spec`.
+fn spec_field(entity: &serde_yaml::Value, key: &str) -> Option<String> {
+    entity
+        .get("spec")
+        .and_then(|s| s.get(key))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// `value` quoted as code, or `missing`.
+fn shown_or_missing(value: Option<String>) -> String {
+    value.map(|v| format!("`{v}`")).unwrap_or("missing".into())
+}
+
+/// PLAT205 fails unless `spec.owner` is the manifest's owner, with or
+/// without Backstage's `group:` and `default/` prefixes.
+fn catalog_owner(run: &mut Run, text: &str, entity: &serde_yaml::Value, want: &str) {
+    let owner = spec_field(entity, "owner");
     let owner_ok = owner.as_deref().is_some_and(|o| {
         let o = o.strip_prefix("group:").unwrap_or(o);
         let o = o.strip_prefix("default/").unwrap_or(o);
-        o == m.owner
+        o == want
     });
     if !owner_ok {
         run.fail(
             CheckId::CatalogInfo,
             format!(
-                "{FILE} spec.owner is {}, platform.yaml says `{}`",
-                owner.map(|o| format!("`{o}`")).unwrap_or("missing".into()),
-                m.owner
+                "{CATALOG_FILE} spec.owner is {}, platform.yaml says `{want}`",
+                shown_or_missing(owner)
             ),
-            Some(Location::at(FILE, files::line_of(&text, "owner:"))),
+            Some(Location::at(CATALOG_FILE, files::line_of(text, "owner:"))),
         );
     }
-    let lifecycle = field("lifecycle");
-    let want = m.lifecycle.as_str();
+}
+
+/// PLAT205 fails unless `spec.lifecycle` is the manifest's lifecycle.
+fn catalog_lifecycle(run: &mut Run, text: &str, entity: &serde_yaml::Value, want: &str) {
+    let lifecycle = spec_field(entity, "lifecycle");
     if lifecycle.as_deref() != Some(want) {
         run.fail(
             CheckId::CatalogInfo,
             format!(
-                "{FILE} spec.lifecycle is {}, platform.yaml says `{want}`",
-                lifecycle
-                    .map(|o| format!("`{o}`"))
-                    .unwrap_or("missing".into())
+                "{CATALOG_FILE} spec.lifecycle is {}, platform.yaml says `{want}`",
+                shown_or_missing(lifecycle)
             ),
-            Some(Location::at(FILE, files::line_of(&text, "lifecycle:"))),
+            Some(Location::at(
+                CATALOG_FILE,
+                files::line_of(text, "lifecycle:"),
+            )),
         );
     }
-    run.pass_unless_failed(
-        CheckId::CatalogInfo,
-        format!("{FILE} agrees with platform.yaml (name, owner, lifecycle)"),
-    );
 }

@@ -57,78 +57,102 @@ pub fn service(r: &ServiceReport, o: Human) -> String {
             category = f.category.as_str();
             let _ = writeln!(out, "\n{BOLD}{category}{BOLD:#}");
         }
-        let (mark, style) = match f.status {
-            Status::Pass => ("✓", GREEN),
-            Status::Skip => ("-", DIM),
-            Status::Fail if f.suppressed.is_some() => ("~", DIM),
-            Status::Fail => ("✗", severity_style(f.severity)),
-        };
-        let sev = if f.status == Status::Fail && f.suppressed.is_none() {
-            let s = severity_style(f.severity);
-            format!(" {s}{}{s:#}", f.severity.as_str())
-        } else {
-            String::new()
-        };
         let mut ids = f.id.as_str().to_string();
         if f.status == Status::Skip && !o.verbose {
-            // Checks skipped for the same reason share a line.
-            while let Some(next) = findings.get(i).filter(|n| {
-                n.status == Status::Skip && n.message == f.message && n.category == f.category
-            }) {
+            let shared = same_skip(f, &findings[i..]);
+            for next in &findings[i..i + shared] {
                 ids.push(' ');
                 ids.push_str(next.id.as_str());
-                i += 1;
             }
+            i += shared;
         }
-        let body = if f.status == Status::Skip {
-            format!("{DIM}{}{DIM:#}", f.message)
-        } else {
-            f.message.clone()
-        };
-        let _ = writeln!(
-            out,
-            "  {style}{mark}{style:#} {DIM}{ids}{DIM:#}{sev} {body}"
-        );
-        if f.status != Status::Fail {
-            continue;
-        }
-        if let Some(s) = &f.suppressed {
-            let _ = writeln!(
-                out,
-                "      {DIM}suppressed: {}{}{DIM:#}",
-                s.reason,
-                s.expires
-                    .as_ref()
-                    .map(|e| format!(" (until {e})"))
-                    .unwrap_or_default()
-            );
-            continue;
-        }
-        if let Some(loc) = location_text(f) {
-            let _ = writeln!(out, "      {CYAN}-->{CYAN:#} {loc}");
-        }
-        if let Some(fix) = &f.remediation {
-            let _ = writeln!(out, "      {BOLD}fix:{BOLD:#} {fix}");
-        }
-        if let Some(diff) = &f.diff {
-            if o.verbose {
-                for line in diff.lines() {
-                    let st = match line.chars().next() {
-                        Some('+') if !line.starts_with("+++") => GREEN,
-                        Some('-') if !line.starts_with("---") => RED,
-                        Some('@') => CYAN,
-                        _ => DIM,
-                    };
-                    let _ = writeln!(out, "      {st}{line}{st:#}");
-                }
-            } else {
-                let _ = writeln!(out, "      {DIM}(--verbose shows the diff){DIM:#}");
-            }
+        finding_line(&mut out, f, &ids);
+        if f.status == Status::Fail {
+            failure_details(&mut out, f, o.verbose);
         }
     }
     let s = r.summary();
     let _ = writeln!(out, "\n{}", score_line(&s, o.strict));
     out
+}
+
+/// How many of the findings at the start of `rest` are skipped for the
+/// same reason as `f`, so they share its line.
+fn same_skip(f: &Finding, rest: &[Finding]) -> usize {
+    rest.iter()
+        .take_while(|n| {
+            n.status == Status::Skip && n.message == f.message && n.category == f.category
+        })
+        .count()
+}
+
+/// A finding's line: its mark, the check IDs, its severity when it
+/// fails, and its message.
+fn finding_line(out: &mut String, f: &Finding, ids: &str) {
+    let (mark, style) = match f.status {
+        Status::Pass => ("✓", GREEN),
+        Status::Skip => ("-", DIM),
+        Status::Fail if f.suppressed.is_some() => ("~", DIM),
+        Status::Fail => ("✗", severity_style(f.severity)),
+    };
+    let sev = if f.status == Status::Fail && f.suppressed.is_none() {
+        let s = severity_style(f.severity);
+        format!(" {s}{}{s:#}", f.severity.as_str())
+    } else {
+        String::new()
+    };
+    let body = if f.status == Status::Skip {
+        format!("{DIM}{}{DIM:#}", f.message)
+    } else {
+        f.message.clone()
+    };
+    let _ = writeln!(
+        out,
+        "  {style}{mark}{style:#} {DIM}{ids}{DIM:#}{sev} {body}"
+    );
+}
+
+/// The lines under a failure: why it is suppressed, or where it is, how
+/// to fix it and its diff.
+fn failure_details(out: &mut String, f: &Finding, verbose: bool) {
+    if let Some(s) = &f.suppressed {
+        let _ = writeln!(
+            out,
+            "      {DIM}suppressed: {}{}{DIM:#}",
+            s.reason,
+            s.expires
+                .as_ref()
+                .map(|e| format!(" (until {e})"))
+                .unwrap_or_default()
+        );
+        return;
+    }
+    if let Some(loc) = location_text(f) {
+        let _ = writeln!(out, "      {CYAN}-->{CYAN:#} {loc}");
+    }
+    if let Some(fix) = &f.remediation {
+        let _ = writeln!(out, "      {BOLD}fix:{BOLD:#} {fix}");
+    }
+    match &f.diff {
+        Some(diff) if verbose => diff_lines(out, diff),
+        Some(_) => {
+            let _ = writeln!(out, "      {DIM}(--verbose shows the diff){DIM:#}");
+        }
+        None => {}
+    }
+}
+
+/// A unified diff, coloured line by line.
+fn diff_lines(out: &mut String, diff: &str) {
+    for line in diff.lines() {
+        let st = match line.chars().next() {
+            Some('+') if !line.starts_with("+++") => GREEN,
+            Some('-') if !line.starts_with("---") => RED,
+            Some('@') => CYAN,
+            _ => DIM,
+        };
+        let _ = writeln!(out, "      {st}{line}{st:#}");
+    }
 }
 
 /// `score 89%: 24 passed, 2 failed (1 error, 1 warning), 3 skipped`
@@ -179,35 +203,10 @@ pub fn all(a: &AllReport, o: Human) -> String {
         .max()
         .unwrap_or(0);
     for r in &a.services {
-        let s = r.summary();
-        if o.quiet && !s.fails(o.strict) {
+        if o.quiet && !r.summary().fails(o.strict) {
             continue;
         }
-        let (mark, style) = if s.fails(o.strict) {
-            ("✗", RED)
-        } else if s.failed > 0 {
-            ("!", YELLOW)
-        } else {
-            ("✓", GREEN)
-        };
-        let mut counts = Vec::new();
-        for (n, word) in [(s.errors, "error"), (s.warnings, "warning")] {
-            if n > 0 {
-                counts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "{style}{mark}{style:#} {:<width$}  {:>3}%  {DIM}{}{DIM:#}{}",
-            r.name.as_deref().unwrap_or("?"),
-            s.score(),
-            crate::service::relative(&r.root, &a.root),
-            if counts.is_empty() {
-                String::new()
-            } else {
-                format!("  {}", counts.join(", "))
-            }
-        );
+        service_line(&mut out, r, a, width, o.strict);
         if o.verbose {
             for f in r.findings.iter().filter(|f| f.counts()) {
                 let _ = writeln!(
@@ -235,6 +234,38 @@ pub fn all(a: &AllReport, o: Human) -> String {
     out
 }
 
+/// A service's line in `--all`: its mark, name, score, path and counts,
+/// the names padded to `width`.
+fn service_line(out: &mut String, r: &ServiceReport, a: &AllReport, width: usize, strict: bool) {
+    let s = r.summary();
+    let (mark, style) = if s.fails(strict) {
+        ("✗", RED)
+    } else if s.failed > 0 {
+        ("!", YELLOW)
+    } else {
+        ("✓", GREEN)
+    };
+    let mut counts = Vec::new();
+    for (n, word) in [(s.errors, "error"), (s.warnings, "warning")] {
+        if n > 0 {
+            counts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{style}{mark}{style:#} {:<width$}  {:>3}%  {DIM}{}{DIM:#}{}",
+        r.name.as_deref().unwrap_or("?"),
+        s.score(),
+        crate::service::relative(&r.root, &a.root),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", counts.join(", "))
+        }
+    );
+}
+
+/// `path:line` (or the path) of a finding's location, as reports show it.
 pub(super) fn location_text(f: &Finding) -> Option<String> {
     f.location.as_ref().map(|l| match l.line {
         Some(line) => format!("{}:{line}", l.path),

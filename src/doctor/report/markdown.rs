@@ -7,6 +7,7 @@ use super::human::{location_text, score_line};
 use crate::doctor::all::AllReport;
 use crate::doctor::finding::{Finding, ServiceReport, Severity, Status};
 
+/// Text for a table cell: pipes escaped, on one line.
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
@@ -29,71 +30,88 @@ pub fn service(r: &ServiceReport, strict: bool) -> String {
     out
 }
 
+/// A service's findings: the failures as a table, their diffs, and the
+/// other checks folded away. Locations are shown under `prefix`.
 fn markdown_findings(out: &mut String, findings: &[Finding], prefix: &str) {
     let failing: Vec<&Finding> = findings.iter().filter(|f| f.counts()).collect();
     if !failing.is_empty() {
-        let _ = writeln!(out, "| | Check | Location | Finding | Fix |");
-        let _ = writeln!(out, "|---|---|---|---|---|");
-        for f in &failing {
-            let icon = match f.severity {
-                Severity::Error => "❌",
-                Severity::Warning => "⚠️",
-                Severity::Info => "ℹ️",
-            };
-            let loc = location_text(f)
-                .map(|l| format!("`{prefix}{l}`"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {icon} {} | `{}` {} | {} | {} | {} |",
-                f.severity.as_str(),
-                f.id,
-                f.name,
-                md_cell(&loc),
-                md_cell(&f.message),
-                md_cell(f.remediation.as_deref().unwrap_or("")),
-            );
-        }
-        let _ = writeln!(out);
+        failures_table(out, &failing, prefix);
     }
-    let diffs: Vec<&&Finding> = failing.iter().filter(|f| f.diff.is_some()).collect();
+    let diffs: Vec<&Finding> = failing.into_iter().filter(|f| f.diff.is_some()).collect();
     if !diffs.is_empty() {
-        let _ = writeln!(
-            out,
-            "<details><summary>Drift: {} file(s) differ from platform.yaml</summary>\n",
-            diffs.len()
-        );
-        for f in diffs {
-            let _ = writeln!(
-                out,
-                "```diff\n{}```\n",
-                f.diff.as_deref().unwrap_or_default()
-            );
-        }
-        let _ = writeln!(out, "</details>\n");
+        drift_diffs(out, &diffs);
     }
     let others: Vec<&Finding> = findings.iter().filter(|f| !f.counts()).collect();
     if !others.is_empty() {
+        other_checks(out, &others);
+    }
+}
+
+/// The failures, one table row each.
+fn failures_table(out: &mut String, failing: &[&Finding], prefix: &str) {
+    let _ = writeln!(out, "| | Check | Location | Finding | Fix |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for f in failing {
+        let icon = match f.severity {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Info => "ℹ️",
+        };
+        let loc = location_text(f)
+            .map(|l| format!("`{prefix}{l}`"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<details><summary>{} other checks (passed, skipped, suppressed)</summary>\n",
-            others.len()
+            "| {icon} {} | `{}` {} | {} | {} | {} |",
+            f.severity.as_str(),
+            f.id,
+            f.name,
+            md_cell(&loc),
+            md_cell(&f.message),
+            md_cell(f.remediation.as_deref().unwrap_or("")),
         );
-        for f in others {
-            let mark = match (f.status, &f.suppressed) {
-                (Status::Pass, _) => "✅",
-                (Status::Fail, Some(_)) => "🔕",
-                _ => "⏭️",
-            };
-            let extra = f
-                .suppressed
-                .as_ref()
-                .map(|s| format!(" (suppressed: {})", s.reason))
-                .unwrap_or_default();
-            let _ = writeln!(out, "- {mark} `{}` {}{extra}", f.id, md_cell(&f.message));
-        }
-        let _ = writeln!(out, "\n</details>");
     }
+    let _ = writeln!(out);
+}
+
+/// The drift diffs, folded away.
+fn drift_diffs(out: &mut String, diffs: &[&Finding]) {
+    let _ = writeln!(
+        out,
+        "<details><summary>Drift: {} file(s) differ from platform.yaml</summary>\n",
+        diffs.len()
+    );
+    for f in diffs {
+        let _ = writeln!(
+            out,
+            "```diff\n{}```\n",
+            f.diff.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(out, "</details>\n");
+}
+
+/// The checks that passed, were skipped or are suppressed, folded away.
+fn other_checks(out: &mut String, others: &[&Finding]) {
+    let _ = writeln!(
+        out,
+        "<details><summary>{} other checks (passed, skipped, suppressed)</summary>\n",
+        others.len()
+    );
+    for f in others {
+        let mark = match (f.status, &f.suppressed) {
+            (Status::Pass, _) => "✅",
+            (Status::Fail, Some(_)) => "🔕",
+            _ => "⏭️",
+        };
+        let extra = f
+            .suppressed
+            .as_ref()
+            .map(|s| format!(" (suppressed: {})", s.reason))
+            .unwrap_or_default();
+        let _ = writeln!(out, "- {mark} `{}` {}{extra}", f.id, md_cell(&f.message));
+    }
+    let _ = writeln!(out, "\n</details>");
 }
 
 /// The Markdown report of `--all`: a table of services, then the failures.
