@@ -10,8 +10,14 @@
 //! collects every problem, then typed deserialization and the semantic checks.
 //! Positions come from a second, event-level parse of text the first parse
 //! already accepted.
+//!
+//! This file is the public face: the loading steps, [`Problem`],
+//! [`Positions`] and the constants. The types are in `types/`, the
+//! structural check in `structure/`, the semantic checks in `checks/`, the
+//! position index in `positions.rs` and located-later problems in `issue.rs`.
 
 mod checks;
+mod issue;
 mod positions;
 mod structure;
 #[cfg(test)]
@@ -22,6 +28,7 @@ use std::fmt;
 
 use crate::util::suggest::did_you_mean;
 use crate::util::yaml::MAX_DEPTH;
+use issue::{render_path, At, Issue, Seg};
 
 pub use types::*;
 
@@ -183,6 +190,7 @@ pub fn to_yaml(manifest: &Manifest) -> anyhow::Result<String> {
 pub struct Positions(positions::Index);
 
 impl Positions {
+    /// Indexes `text` once, so reports can look up many paths cheaply.
     pub fn of(text: &str) -> Positions {
         Positions(positions::Index::build(text))
     }
@@ -251,73 +259,5 @@ fn yaml_problem(err: &serde_yaml::Error, text: &str) -> Problem {
         line: position.map(|p| p.0),
         column: position.map(|p| p.1),
         message,
-    }
-}
-
-/// One step of a path into the document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// Renders `metadata.name`, `stages[0]`, `env["a.b"]`.
-fn render_path(path: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(key) if is_plain_key(key) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Seg::Key(key) => out.push_str(&format!("[{key:?}]")),
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
-fn is_plain_key(key: &str) -> bool {
-    !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// Which part of a mapping entry a problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum At {
-    /// The key itself (an unknown field).
-    Key,
-    /// The value: a scalar where it starts, a collection at its key.
-    Value,
-}
-
-/// A problem before it is located in the text.
-#[derive(Debug, Clone)]
-struct Issue {
-    path: Vec<Seg>,
-    at: At,
-    message: String,
-}
-
-impl Issue {
-    fn new(path: Vec<Seg>, message: String) -> Self {
-        Issue {
-            path,
-            at: At::Value,
-            message,
-        }
-    }
-
-    fn to_problem(&self) -> Problem {
-        Problem {
-            path: render_path(&self.path),
-            line: None,
-            column: None,
-            message: self.message.clone(),
-        }
     }
 }

@@ -29,6 +29,7 @@ pub(super) struct Index {
     duplicates: Vec<(Pos, Pos)>,
 }
 
+/// An open collection during the walk.
 enum Frame {
     Map {
         start: Pos,
@@ -41,107 +42,142 @@ enum Frame {
     },
 }
 
+/// The walk's state while an [`Index`] is built from the event stream.
+#[derive(Default)]
+struct Builder {
+    index: Index,
+    frames: Vec<Frame>,
+    /// The path of the innermost open collection; the root has no segment.
+    path: Vec<Seg>,
+    /// Per open frame, whether opening it pushed a segment onto `path`.
+    segs_pushed: Vec<bool>,
+    /// Depth inside a complex (non-scalar) mapping key, which has no path.
+    skip: usize,
+}
+
+impl Builder {
+    /// A collection ends.
+    fn close(&mut self) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        self.frames.pop();
+        if self.segs_pushed.pop() == Some(true) {
+            self.path.pop();
+        }
+    }
+
+    /// A scalar, alias or collection start: a key, or a node to record.
+    fn node(&mut self, event: &Event<'_>, pos: Pos, opens: bool) {
+        if self.skip > 0 {
+            if opens {
+                self.skip += 1;
+            }
+            return;
+        }
+        let Some((seg, key_pos)) = self.place(event, pos, opens) else {
+            return;
+        };
+        if let Some(seg) = &seg {
+            self.path.push(seg.clone());
+        }
+        self.index
+            .nodes
+            .entry(render_path(&self.path))
+            .or_insert(Loc {
+                key: key_pos,
+                value: pos,
+                collection: opens,
+            });
+        if opens {
+            self.frames.push(match event {
+                Event::MappingStart(..) => Frame::Map {
+                    start: pos,
+                    seen: HashSet::new(),
+                    expecting_key: true,
+                    key: None,
+                },
+                _ => Frame::Seq { next: 0 },
+            });
+            self.segs_pushed.push(seg.is_some());
+        } else if seg.is_some() {
+            self.path.pop();
+        }
+    }
+
+    /// The path segment of a node in the innermost open collection, and
+    /// where its key is; `None` when the node is itself a mapping key,
+    /// which is remembered for the value that follows.
+    fn place(
+        &mut self,
+        event: &Event<'_>,
+        pos: Pos,
+        opens: bool,
+    ) -> Option<(Option<Seg>, Option<Pos>)> {
+        match self.frames.last_mut() {
+            None => Some((None, None)),
+            Some(Frame::Map {
+                start,
+                seen,
+                expecting_key,
+                key,
+            }) if *expecting_key => {
+                *expecting_key = false;
+                *key = match event {
+                    Event::Scalar(text, ..) => {
+                        if !seen.insert(text.to_string()) {
+                            self.index.duplicates.push((*start, pos));
+                        }
+                        Some((text.to_string(), pos))
+                    }
+                    _ => None,
+                };
+                if opens {
+                    self.skip = 1;
+                }
+                None
+            }
+            Some(Frame::Map {
+                expecting_key, key, ..
+            }) => {
+                *expecting_key = true;
+                match key.take() {
+                    Some((name, key_pos)) => Some((Some(Seg::Key(name)), Some(key_pos))),
+                    // The value of a complex key: unreachable by any path.
+                    None => Some((Some(Seg::Key("\u{0}complex".into())), None)),
+                }
+            }
+            Some(Frame::Seq { next }) => {
+                *next += 1;
+                Some((Some(Seg::Index(*next - 1)), None))
+            }
+        }
+    }
+}
+
 impl Index {
     /// Indexes the first document of `text`. Parts saphyr cannot read (it
     /// and the YAML loader disagree only on corner cases) are left out, and
     /// problems there are located at their nearest indexed ancestor.
     pub(super) fn build(text: &str) -> Index {
-        let mut index = Index::default();
-        let mut frames: Vec<Frame> = Vec::new();
-        // The path of the innermost open collection; the root has no segment.
-        let mut path: Vec<Seg> = Vec::new();
-        let mut segs_pushed: Vec<bool> = Vec::new();
-        // Depth inside a complex (non-scalar) mapping key, which has no path.
-        let mut skip = 0usize;
+        let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(text);
         while let Some(Ok((event, span))) = parser.next_event() {
             let pos = (span.start.line(), span.start.col() + 1);
-            let (is_node, opens) = match &event {
-                Event::Scalar(..) | Event::Alias(_) => (true, false),
-                Event::MappingStart(..) | Event::SequenceStart(..) => (true, true),
-                Event::MappingEnd | Event::SequenceEnd => (false, false),
+            let opens = match &event {
+                Event::Scalar(..) | Event::Alias(_) => false,
+                Event::MappingStart(..) | Event::SequenceStart(..) => true,
+                Event::MappingEnd | Event::SequenceEnd => {
+                    builder.close();
+                    continue;
+                }
                 Event::DocumentEnd | Event::StreamEnd => break,
                 _ => continue,
             };
-            if !is_node {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                frames.pop();
-                if segs_pushed.pop() == Some(true) {
-                    path.pop();
-                }
-                continue;
-            }
-            if skip > 0 {
-                if opens {
-                    skip += 1;
-                }
-                continue;
-            }
-            let (seg, key_pos) = match frames.last_mut() {
-                None => (None, None),
-                Some(Frame::Map {
-                    start,
-                    seen,
-                    expecting_key,
-                    key,
-                }) if *expecting_key => {
-                    *expecting_key = false;
-                    *key = match &event {
-                        Event::Scalar(text, ..) => {
-                            if !seen.insert(text.to_string()) {
-                                index.duplicates.push((*start, pos));
-                            }
-                            Some((text.to_string(), pos))
-                        }
-                        _ => None,
-                    };
-                    if opens {
-                        skip = 1;
-                    }
-                    continue;
-                }
-                Some(Frame::Map {
-                    expecting_key, key, ..
-                }) => {
-                    *expecting_key = true;
-                    match key.take() {
-                        Some((name, key_pos)) => (Some(Seg::Key(name)), Some(key_pos)),
-                        // The value of a complex key: unreachable by any path.
-                        None => (Some(Seg::Key("\u{0}complex".into())), None),
-                    }
-                }
-                Some(Frame::Seq { next }) => {
-                    *next += 1;
-                    (Some(Seg::Index(*next - 1)), None)
-                }
-            };
-            if let Some(seg) = &seg {
-                path.push(seg.clone());
-            }
-            index.nodes.entry(render_path(&path)).or_insert(Loc {
-                key: key_pos,
-                value: pos,
-                collection: opens,
-            });
-            if opens {
-                frames.push(match event {
-                    Event::MappingStart(..) => Frame::Map {
-                        start: pos,
-                        seen: HashSet::new(),
-                        expecting_key: true,
-                        key: None,
-                    },
-                    _ => Frame::Seq { next: 0 },
-                });
-                segs_pushed.push(seg.is_some());
-            } else if seg.is_some() {
-                path.pop();
-            }
+            builder.node(&event, pos, opens);
         }
-        index
+        builder.index
     }
 
     /// Where the repeated key of the mapping starting at `map` is; the YAML

@@ -613,7 +613,7 @@ fn schema_uses_only_keywords_the_checker_understands() {
 
 #[test]
 fn quantities_parse() {
-    let q = |s: &str| checks::parse_quantity(&Quantity(s.into()));
+    let q = |s: &str| checks::resources::parse_quantity(&Quantity(s.into()));
     assert_eq!(q("100m"), Some(0.1));
     assert_eq!(q("128Mi"), Some(128.0 * 1024.0 * 1024.0));
     assert_eq!(q("1e3"), Some(1000.0));

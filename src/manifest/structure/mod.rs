@@ -1,15 +1,17 @@
 //! Checks a YAML value against the manifest's JSON schema and collects every
 //! problem, where serde would stop at the first. Handles the subset of JSON
 //! Schema that schemars emits for the manifest types; a test keeps the two in
-//! step.
+//! step. This file walks the value; alternatives (`anyOf`, `oneOf`) are in
+//! [`branches`], the wording of what it finds in [`messages`].
+
+mod branches;
+mod messages;
 
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
-use super::{
-    did_you_mean, At, Issue, Seg, CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, MAX_DEPTH,
-};
-use super::{PROBE_PATH_PATTERN, QUANTITY_PATTERN, STAGE_NAME_PATTERN};
+use super::{At, Issue, Seg, DATE_PATTERN, MAX_DEPTH};
+use messages::{describe_pattern, not_one_of, scalar_text, show, unknown_field};
 
 /// Keywords the walker understands (validation) or may ignore (annotations);
 /// a test checks the generated schema uses no others.
@@ -52,36 +54,13 @@ pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
             At::Value,
             "the manifest is empty; it needs at least `apiVersion`, `kind` and `metadata`".into(),
         );
-        return walker.issues;
+    } else if !walker.wrong_header(value) {
+        walker.check(schema, value, 0);
     }
-    // A different apiVersion or kind is a different format: its other
-    // problems would only be noise.
-    if let Some(map) = value.as_mapping() {
-        let mut wrong_header = false;
-        for (key, wanted) in [("apiVersion", super::API_VERSION), ("kind", super::KIND)] {
-            if let Some(found) = map.get(key) {
-                if found.as_str() != Some(wanted) {
-                    walker.path.push(Seg::Key(key.into()));
-                    walker.push(
-                        At::Value,
-                        format!(
-                            "unsupported `{key}` {}; this plat reads `{wanted}`",
-                            show(found)
-                        ),
-                    );
-                    walker.path.pop();
-                    wrong_header = true;
-                }
-            }
-        }
-        if wrong_header {
-            return walker.issues;
-        }
-    }
-    walker.check(schema, value, 0);
     walker.issues
 }
 
+/// Walks a value and its schema together, keeping the path to the current node.
 struct Walker<'s> {
     root: &'s Json,
     issues: Vec<Issue>,
@@ -97,6 +76,33 @@ impl<'s> Walker<'s> {
         });
     }
 
+    /// Reports an `apiVersion` or `kind` other than plat's. A different
+    /// one is a different format: its other problems would only be noise.
+    fn wrong_header(&mut self, value: &Yaml) -> bool {
+        let Some(map) = value.as_mapping() else {
+            return false;
+        };
+        let mut wrong = false;
+        for (key, wanted) in [("apiVersion", super::API_VERSION), ("kind", super::KIND)] {
+            if let Some(found) = map.get(key) {
+                if found.as_str() != Some(wanted) {
+                    self.path.push(Seg::Key(key.into()));
+                    self.push(
+                        At::Value,
+                        format!(
+                            "unsupported `{key}` {}; this plat reads `{wanted}`",
+                            show(found)
+                        ),
+                    );
+                    self.path.pop();
+                    wrong = true;
+                }
+            }
+        }
+        wrong
+    }
+
+    /// The schema a `$ref` points to, or `schema` itself.
     fn resolve(&self, schema: &'s Json) -> &'s Json {
         let mut schema = schema;
         // Bounded: schemars never chains references, but a loop must not hang.
@@ -148,45 +154,8 @@ impl<'s> Walker<'s> {
                 self.check(sub, value, depth + 1);
             }
         }
-        if let Some(types) = schema.get("type") {
-            if !type_matches(types, value) {
-                let mut message = format!(
-                    "{} must be {}, found {}",
-                    self.subject(),
-                    expected(types),
-                    show(value)
-                );
-                if accepts(types, "string") && matches!(value, Yaml::Number(_) | Yaml::Bool(_)) {
-                    message.push_str(&format!(
-                        "; quote it if you meant the text: \"{}\"",
-                        scalar_text(value)
-                    ));
-                }
-                let numeric = accepts(types, "integer") || accepts(types, "number");
-                if numeric
-                    && value
-                        .as_str()
-                        .is_some_and(|s| s.trim().parse::<f64>().is_ok())
-                {
-                    message.push_str("; remove the quotes");
-                }
-                self.push(At::Value, message);
-                return;
-            }
-        }
-        if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
-            if !allowed.iter().any(|a| same(value, a)) {
-                let names: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
-                self.push(At::Value, self.one_of_message(&names, value));
-                return;
-            }
-        }
-        if let Some(constant) = schema.get("const") {
-            if !same(value, constant) {
-                let names: Vec<&str> = constant.as_str().into_iter().collect();
-                self.push(At::Value, self.one_of_message(&names, value));
-                return;
-            }
+        if !self.check_type(schema, value) || !self.check_choices(schema, value) {
+            return;
         }
         match value {
             Yaml::Number(n) => self.check_number(schema, n.as_f64().unwrap_or(f64::NAN), value),
@@ -197,53 +166,39 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// Returns whether checking may go on with the other keywords.
-    fn check_branches(&mut self, branches: &'s [Json], value: &Yaml, depth: usize) -> bool {
-        let saved = std::mem::take(&mut self.issues);
-        let mut results = Vec::new();
-        for branch in branches {
-            self.check(branch, value, depth + 1);
-            let issues = std::mem::take(&mut self.issues);
-            if issues.is_empty() {
-                self.issues = saved;
-                return true;
-            }
-            results.push((self.resolve(branch), issues));
+    /// Whether `value` has a type `schema` allows; reports it if not.
+    fn check_type(&mut self, schema: &Json, value: &Yaml) -> bool {
+        let Some(types) = schema.get("type") else {
+            return true;
+        };
+        if type_matches(types, value) {
+            return true;
         }
-        self.issues = saved;
-        let consts: Option<Vec<&str>> = results
-            .iter()
-            .map(|(b, _)| b.get("const").and_then(Json::as_str))
-            .collect();
-        if let Some(names) = consts {
-            self.push(At::Value, self.one_of_message(&names, value));
-            return false;
-        }
-        let fitting: Vec<_> = results
-            .iter()
-            .filter(|(b, _)| b.get("type").is_none_or(|t| type_matches(t, value)))
-            .collect();
-        match fitting.iter().min_by_key(|(_, issues)| issues.len()) {
-            Some((_, issues)) => self.issues.extend(issues.iter().cloned()),
-            None => {
-                let wanted: Vec<String> = results
-                    .iter()
-                    .filter_map(|(b, _)| b.get("type"))
-                    .filter(|t| t.as_str() != Some("null"))
-                    .map(expected)
-                    .collect();
-                self.push(
-                    At::Value,
-                    format!(
-                        "{} must be {}, found {}",
-                        self.subject(),
-                        wanted.join(" or "),
-                        show(value)
-                    ),
-                );
-            }
-        }
+        self.push(
+            At::Value,
+            messages::wrong_type(&self.subject(), types, value),
+        );
         false
+    }
+
+    /// Whether `value` is in the schema's `enum` and equals its `const`;
+    /// reports the first that fails.
+    fn check_choices(&mut self, schema: &Json, value: &Yaml) -> bool {
+        if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
+            if !allowed.iter().any(|a| same(value, a)) {
+                let names: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
+                self.push(At::Value, not_one_of(&self.subject(), &names, value));
+                return false;
+            }
+        }
+        if let Some(constant) = schema.get("const") {
+            if !same(value, constant) {
+                let names: Vec<&str> = constant.as_str().into_iter().collect();
+                self.push(At::Value, not_one_of(&self.subject(), &names, value));
+                return false;
+            }
+        }
+        true
     }
 
     fn check_number(&mut self, schema: &Json, n: f64, value: &Yaml) {
@@ -343,6 +298,10 @@ impl<'s> Walker<'s> {
             }
             self.path.pop();
         }
+        self.check_required(schema, map);
+    }
+
+    fn check_required(&mut self, schema: &Json, map: &serde_yaml::Mapping) {
         if let Some(required) = schema.get("required").and_then(Json::as_array) {
             for field in required.iter().filter_map(Json::as_str) {
                 if !map.contains_key(field) {
@@ -374,59 +333,9 @@ impl<'s> Walker<'s> {
             format!("`{tail}`")
         }
     }
-
-    fn one_of_message(&self, names: &[&str], value: &Yaml) -> String {
-        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-        let mut message = if list.len() == 1 {
-            format!(
-                "{} must be {}, found {}",
-                self.subject(),
-                list[0],
-                show(value)
-            )
-        } else {
-            format!(
-                "{} must be one of {}, found {}",
-                self.subject(),
-                list.join(", "),
-                show(value)
-            )
-        };
-        if let Some(hint) = value
-            .as_str()
-            .and_then(|s| did_you_mean(s, names.iter().copied()))
-        {
-            message.push_str(&format!("; did you mean `{hint}`?"));
-        }
-        message
-    }
 }
 
-fn unknown_field(name: &str, known: &[&str]) -> String {
-    if name == "<<" {
-        return "merge keys (`<<`) are not supported; write the fields out".into();
-    }
-    match did_you_mean(name, known.iter().copied()) {
-        Some(hint) => format!("unknown field `{name}`; did you mean `{hint}`?"),
-        None if known.is_empty() => format!("unknown field `{name}`; remove it"),
-        None => {
-            let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-            format!(
-                "unknown field `{name}`; expected one of {}",
-                list.join(", ")
-            )
-        }
-    }
-}
-
-fn accepts(types: &Json, name: &str) -> bool {
-    match types {
-        Json::String(t) => t == name,
-        Json::Array(ts) => ts.iter().any(|t| t.as_str() == Some(name)),
-        _ => true,
-    }
-}
-
+/// Whether `value` has one of the schema's `type`s.
 fn type_matches(types: &Json, value: &Yaml) -> bool {
     let is = |t: &str| match (t, value) {
         ("null", Yaml::Null) => true,
@@ -446,54 +355,6 @@ fn type_matches(types: &Json, value: &Yaml) -> bool {
     }
 }
 
-fn expected(types: &Json) -> String {
-    let name = |t: &str| match t {
-        "string" => "text",
-        "integer" => "a whole number",
-        "number" => "a number",
-        "boolean" => "true or false",
-        "array" => "a list",
-        "object" => "a mapping",
-        "null" => "empty",
-        _ => "something else",
-    };
-    match types {
-        Json::String(t) => name(t).into(),
-        Json::Array(ts) => {
-            let names: Vec<&str> = ts
-                .iter()
-                .filter_map(Json::as_str)
-                .filter(|t| *t != "null" || ts.len() == 1)
-                .map(name)
-                .collect();
-            names.join(" or ")
-        }
-        _ => "something else".into(),
-    }
-}
-
-/// A value as messages quote it: `70000`, `"prod"`, `a list`.
-fn show(value: &Yaml) -> String {
-    match value {
-        Yaml::Null => "nothing".into(),
-        Yaml::Bool(_) | Yaml::Number(_) => format!("`{}`", scalar_text(value)),
-        Yaml::String(s) => format!("{s:?}"),
-        Yaml::Sequence(_) => "a list".into(),
-        Yaml::Mapping(_) => "a mapping".into(),
-        Yaml::Tagged(t) => format!("a value tagged `{}`", t.tag),
-    }
-}
-
-fn scalar_text(value: &Yaml) -> String {
-    match value {
-        Yaml::Null => "null".into(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Number(n) => n.to_string(),
-        Yaml::String(s) => s.clone(),
-        _ => show(value),
-    }
-}
-
 /// Whether a YAML scalar equals a JSON `enum`/`const` entry.
 fn same(value: &Yaml, json: &Json) -> bool {
     match (value, json) {
@@ -502,17 +363,5 @@ fn same(value: &Yaml, json: &Json) -> bool {
         (Yaml::Null, Json::Null) => true,
         (Yaml::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
         _ => false,
-    }
-}
-
-fn describe_pattern(pattern: &str) -> String {
-    match pattern {
-        DNS_LABEL_PATTERN => "a DNS-1123 label (lowercase letters, digits and `-`, starting with a letter, ending with a letter or digit, at most 63 characters)".into(),
-        STAGE_NAME_PATTERN => "a stage name (lowercase letters, digits, `-` and `_`, at most 63 characters)".into(),
-        CHECK_ID_PATTERN => "a check ID like `PLAT101`".into(),
-        DATE_PATTERN => "a date written `YYYY-MM-DD`".into(),
-        PROBE_PATH_PATTERN => "an HTTP path starting with `/`".into(),
-        QUANTITY_PATTERN => "a quantity such as `250m`, `0.5`, `128Mi` or `1Gi`".into(),
-        other => format!("text matching `{other}`"),
     }
 }

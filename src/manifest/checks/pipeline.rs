@@ -1,0 +1,101 @@
+//! The semantic checks of `pipeline`: stage names unique and well formed,
+//! every stage runs something, required checks name real stages.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Checker, P};
+use crate::manifest::{did_you_mean, Pipeline, Stage, STAGE_NAME_PATTERN};
+
+static STAGE_NAME: LazyLock<&Regex> =
+    LazyLock::new(|| crate::manifest::regex(STAGE_NAME_PATTERN).expect("a schema pattern"));
+
+pub(super) fn check_pipeline(c: &mut Checker, path: &P, p: &Pipeline) {
+    if p.stages.is_empty() {
+        c.report(
+            &path.key("stages"),
+            "`stages` is empty; add at least one stage".into(),
+        );
+    }
+    check_stages(c, &path.key("stages"), &p.stages);
+    for (i, branch) in p.triggers.branches.iter().enumerate() {
+        c.not_blank(
+            &path.key("triggers").key("branches").index(i),
+            "a branch",
+            branch,
+        );
+    }
+    check_required(
+        c,
+        &path.key("requiredChecks"),
+        &p.required_checks,
+        &p.stages,
+    );
+}
+
+fn check_stages(c: &mut Checker, path: &P, stages: &[Stage]) {
+    let mut names = HashSet::new();
+    for (i, stage) in stages.iter().enumerate() {
+        let here = path.index(i);
+        if !STAGE_NAME.is_match(&stage.name) {
+            c.report(
+                &here.key("name"),
+                format!(
+                    "stage name {:?} must be lowercase letters, digits, `-` and `_`, at most 63 characters",
+                    stage.name
+                ),
+            );
+        }
+        if !names.insert(stage.name.as_str()) {
+            c.report(
+                &here.key("name"),
+                format!(
+                    "stage {:?} is defined twice; stage names must be unique",
+                    stage.name
+                ),
+            );
+        }
+        if stage.commands.is_empty() {
+            c.report(
+                &here.key("commands"),
+                "`commands` is empty; add at least one command".into(),
+            );
+        }
+        for (j, command) in stage.commands.iter().enumerate() {
+            c.not_blank(&here.key("commands").index(j), "a command", command);
+        }
+    }
+}
+
+fn check_required(c: &mut Checker, path: &P, required: &[String], stages: &[Stage]) {
+    let names: HashSet<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, check) in required.iter().enumerate() {
+        let here = path.index(i);
+        if !names.contains(check.as_str()) {
+            c.report(&here, not_a_stage(check, stages));
+        } else if !seen.insert(check.as_str()) {
+            c.report(&here, format!("required check {check:?} is listed twice"));
+        }
+    }
+}
+
+/// Names the likely stage, or lists them all, so the fix is obvious.
+fn not_a_stage(check: &str, stages: &[Stage]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for stage in stages {
+        let name = format!("`{}`", stage.name);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut message = format!("required check {check:?} is not a stage");
+    match did_you_mean(check, stages.iter().map(|s| s.name.as_str())) {
+        Some(hint) => message.push_str(&format!("; did you mean `{hint}`?")),
+        None if names.is_empty() => message.push_str("; there are no stages"),
+        None => message.push_str(&format!("; the stages are {}", names.join(", "))),
+    }
+    message
+}
