@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Build the 1,045-file plat template from the 45-file one.
 
-    python3 bench/gen-large.py [DEST]     # default DEST: bench/work/templates/large
+    python3 bench/gen-large.py [DEST] [--files N]   # default DEST: bench/work/templates/large
+
+--files N adds N files instead of 1000 (20 per directory), for the git
+scaling rows (bench/git-scaling.py).
 
 DEST = bench/templates/service (template.yaml + files/) plus 1000 rendered files
 in 50 directories, files/modules/mNN/part_NNN.yaml: the same files the peers'
@@ -32,7 +35,13 @@ LARGE_FILE = (
 
 
 def main():
-    dest = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "work", "templates", "large"))
+    args = sys.argv[1:]
+    count = LARGE_DIRS * LARGE_PER_DIR
+    if "--files" in args:
+        i = args.index("--files")
+        count = int(args[i + 1])
+        del args[i : i + 2]
+    dest = os.path.abspath(args[0] if args else os.path.join(HERE, "work", "templates", "large"))
     if os.path.isdir(dest):
         shutil.rmtree(dest)
     shutil.copytree(SMALL, dest, symlinks=True)
@@ -43,10 +52,10 @@ def main():
     with open(tpl, "w", newline="\n") as fh:
         fh.write(text.replace("\nname: service\n", "\nname: service-large\n", 1))
     n = 0
-    for d in range(LARGE_DIRS):
+    for d in range((count + LARGE_PER_DIR - 1) // LARGE_PER_DIR):
         sub = os.path.join(dest, "files", "modules", "m%02d" % d)
         os.makedirs(sub)
-        for f in range(LARGE_PER_DIR):
+        for f in range(min(LARGE_PER_DIR, count - d * LARGE_PER_DIR)):
             content = LARGE_FILE.replace("{{ MOD }}", "%02d" % d).replace("{{ PART }}", "%03d" % f)
             path = os.path.join(sub, "part_%03d.yaml" % f)
             with open(path, "w", newline="\n") as fh:

@@ -18,6 +18,7 @@
 
 mod checks;
 mod issue;
+pub mod patterns;
 mod positions;
 mod structure;
 #[cfg(test)]
@@ -30,6 +31,10 @@ use crate::util::suggest::did_you_mean;
 use crate::util::yaml::MAX_DEPTH;
 use issue::{render_path, At, Issue, Seg};
 
+pub use patterns::{
+    CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, PROBE_PATH_PATTERN, QUANTITY_PATTERN,
+    STAGE_NAME_PATTERN,
+};
 pub use types::*;
 
 /// The only `apiVersion` this plat reads and writes.
@@ -42,17 +47,6 @@ pub const KIND: &str = "Service";
 
 /// Larger manifests are refused before parsing.
 pub const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
-
-/// A DNS-1123 label: the name Kubernetes gives services, namespaces and more.
-pub const DNS_LABEL_PATTERN: &str = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
-const STAGE_NAME_PATTERN: &str = r"^[a-z0-9][-_a-z0-9]{0,62}$";
-/// A doctor check's ID: built-in `PLAT101`, or a policy's own (`ACME001`).
-pub const CHECK_ID_PATTERN: &str = r"^[A-Z][A-Z0-9_]*[0-9]{3}$";
-const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
-const PROBE_PATH_PATTERN: &str = r"^/";
-/// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
-pub const QUANTITY_PATTERN: &str =
-    r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
 
 /// One thing wrong with a manifest, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,48 +77,27 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The JSON Schema (draft 2020-12) of `platform.yaml`, generated from the same
-/// types plat reads it into, so editors and plat agree.
+/// The JSON Schema (draft 2020-12) of `platform.yaml`, so editors and plat
+/// agree: derived from the same types plat reads it into, and committed as
+/// docs/schemas/platform.v1.schema.json (a test keeps the two equal), which
+/// plat embeds: deriving it on every run cost more than checking a manifest.
 pub fn schema() -> serde_json::Value {
     SCHEMA.clone()
 }
 
-/// Generated once per process: every manifest read walks it.
+/// Parsed once per process: every manifest read walks it.
 static SCHEMA: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<Manifest>();
-    schema.to_value()
+    serde_json::from_str(include_str!("../../docs/schemas/platform.v1.schema.json"))
+        .expect("the committed schema is JSON")
 });
 
-/// Every pattern the schema uses, compiled once per process and shared by
-/// every check and thread (compiling costs far more than matching).
-const PATTERNS: &[&str] = &[
-    DNS_LABEL_PATTERN,
-    STAGE_NAME_PATTERN,
-    CHECK_ID_PATTERN,
-    DATE_PATTERN,
-    PROBE_PATH_PATTERN,
-    QUANTITY_PATTERN,
-];
-
-static COMPILED: std::sync::LazyLock<std::collections::HashMap<&'static str, regex::Regex>> =
-    std::sync::LazyLock::new(|| {
-        PATTERNS
-            .iter()
-            .map(|p| {
-                (
-                    *p,
-                    regex::Regex::new(p).expect("plat's own patterns compile"),
-                )
-            })
-            .collect()
-    });
-
-/// The compiled form of one of the manifest's patterns; `None` for a
-/// pattern that is not one of them.
-pub(crate) fn regex(pattern: &str) -> Option<&'static regex::Regex> {
-    COMPILED.get(pattern)
+/// The schema as schemars derives it from the types.
+#[cfg(test)]
+fn derived_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Manifest>()
+        .to_value()
 }
 
 /// Reads a manifest from YAML text, reporting every problem found, each with

@@ -625,7 +625,7 @@ fn quantities_parse() {
 }
 
 #[test]
-fn every_schema_pattern_is_compiled_once() {
+fn every_schema_pattern_has_a_matcher() {
     fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -642,6 +642,31 @@ fn every_schema_pattern_is_compiled_once() {
     walk(&schema(), &mut patterns);
     assert!(patterns.len() >= 6, "{patterns:?}");
     for p in patterns {
-        assert!(super::regex(&p).is_some(), "pattern {p} is not in PATTERNS");
+        assert!(
+            super::patterns::matches(&p, "").is_some(),
+            "pattern {p} has no matcher in patterns.rs"
+        );
     }
+}
+
+/// The embedded schema is the one the types derive. After changing a type,
+/// bless it with `PLAT_UPDATE_GOLDEN=1 cargo test --lib schema` and review
+/// the diff of docs/schemas/platform.v1.schema.json.
+#[test]
+#[allow(clippy::disallowed_methods)]
+fn the_committed_schema_is_the_derived_one() {
+    let derived = super::derived_schema();
+    if std::env::var_os("PLAT_UPDATE_GOLDEN").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/schemas/platform.v1.schema.json"
+        );
+        let text = serde_json::to_string_pretty(&derived).unwrap() + "\n";
+        std::fs::write(path, text).unwrap();
+        return;
+    }
+    assert!(
+        schema() == derived,
+        "docs/schemas/platform.v1.schema.json is not what the types derive; bless it with PLAT_UPDATE_GOLDEN=1 cargo test --lib schema"
+    );
 }

@@ -215,9 +215,14 @@ fn a_project_too_big_for_one_pack_is_committed_whole_and_clean() {
 #[test]
 fn git_itself_finds_the_new_repository_sound_and_clean() {
     let s = Scratch::new();
-    run(s
-        .plat_with_identity()
-        .args(["new", "service", "api", "--no-input", "--set", "language=go"]))
+    run(s.plat_with_identity().args([
+        "new",
+        "service",
+        "api",
+        "--no-input",
+        "--set",
+        "language=go",
+    ]))
     .code(0);
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
@@ -227,7 +232,11 @@ fn git_itself_finds_the_new_repository_sound_and_clean() {
             .args(args)
             .output()
             .expect("git is installed (scripts/test installs it)");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     git(&["fsck", "--full", "--strict", "--no-dangling"]);

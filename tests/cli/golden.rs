@@ -31,7 +31,9 @@ fn golden_case(dir: &str, args: &[&str]) {
     let expected = files_under(&golden);
     let mut problems = Vec::new();
     for f in expected.iter().filter(|f| !actual.contains(f)) {
-        problems.push(format!("missing: {f} (in tests/golden/{dir}, not rendered)"));
+        problems.push(format!(
+            "missing: {f} (in tests/golden/{dir}, not rendered)"
+        ));
     }
     for f in actual.iter().filter(|f| !expected.contains(f)) {
         problems.push(format!("extra: {f} (rendered, not in tests/golden/{dir})"));

@@ -33,7 +33,10 @@ fn quiet(r: &Run, code: i32) {
 #[test]
 fn new_ends_quietly_when_stdout_is_closed() {
     let s = Scratch::new();
-    let r = closed_stdout(s.plat().args(["new", "service", "demo", "--dry-run", "--no-input"]));
+    let r = closed_stdout(
+        s.plat()
+            .args(["new", "service", "demo", "--dry-run", "--no-input"]),
+    );
     quiet(&r, 0);
     assert!(!s.join("demo").exists());
     let r = closed_stdout(s.plat_with_identity().args([
@@ -45,14 +48,20 @@ fn new_ends_quietly_when_stdout_is_closed() {
         "json",
     ]));
     quiet(&r, 0);
-    assert!(s.join("demo/platform.yaml").is_file(), "the project is made");
+    assert!(
+        s.join("demo/platform.yaml").is_file(),
+        "the project is made"
+    );
 }
 
 #[test]
 fn templates_and_manifest_end_quietly_when_stdout_is_closed() {
     let s = Scratch::new();
     quiet(&closed_stdout(s.plat().args(["templates", "list"])), 0);
-    quiet(&closed_stdout(s.plat().args(["templates", "show", "service"])), 0);
+    quiet(
+        &closed_stdout(s.plat().args(["templates", "show", "service"])),
+        0,
+    );
     quiet(&closed_stdout(s.plat().args(["manifest", "schema"])), 0);
     s.write("platform.yaml", "apiVersion: plat.dev/v1\nkind: Service\n");
     quiet(&closed_stdout(s.plat().args(["manifest", "validate"])), 1);
@@ -71,9 +80,15 @@ fn doctor_and_sync_end_quietly_when_stdout_is_closed() {
         );
     }
     quiet(&closed_stdout(s.plat().args(["sync", "api", "--check"])), 1);
-    quiet(&closed_stdout(s.plat().args(["sync", "api", "--dry-run"])), 0);
     quiet(
-        &closed_stdout(s.plat().args(["sync", "api", "--dry-run", "--format", "json"])),
+        &closed_stdout(s.plat().args(["sync", "api", "--dry-run"])),
+        0,
+    );
+    quiet(
+        &closed_stdout(
+            s.plat()
+                .args(["sync", "api", "--dry-run", "--format", "json"]),
+        ),
         0,
     );
 }

@@ -286,7 +286,7 @@ impl RawTest {
 }
 
 fn is_check_id(s: &str) -> bool {
-    crate::manifest::regex(crate::manifest::CHECK_ID_PATTERN).is_some_and(|re| re.is_match(s))
+    crate::manifest::patterns::is_check_id(s)
 }
 
 /// A `pattern:`, matched line by line (`^` and `$` at every line).

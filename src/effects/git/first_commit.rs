@@ -1,14 +1,16 @@
 //! The first commit of a new project, written directly: libgit2 creates
-//! the repository and its index; the objects (blobs, trees, the commit) go
-//! into one packfile plat writes itself, and the branch and its reflog are
-//! plain files. Every step is one pass over the files, so the cost per file
-//! stays the same whatever the project's size, and nothing is read back.
+//! the repository; the objects (blobs, trees, the commit) go into one
+//! packfile ([`super::pack`]), the index is written in one pass
+//! ([`super::index`]), and the branch and its reflog are plain files. Every
+//! step is one pass over the files, so the cost per file stays the same
+//! whatever the project's size, and nothing is read back.
 
 use anyhow::{Context, Result};
-use git2::{IndexEntry, IndexTime, Repository, RepositoryInitOptions, Signature};
+use git2::{Repository, RepositoryInitOptions, Signature};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use super::index;
 use super::pack::{hex, object_id, Kind, ObjectId, PackWriter};
 use super::{identity, GitOutcome, IdentityEnv};
 
@@ -47,7 +49,7 @@ pub fn first_commit(
         None => None,
     };
     objects.write(&repo.path().join("objects/pack"))?;
-    write_index(&repo, dir, files, &blobs)?;
+    write_index(repo.path(), dir, files, &blobs)?;
     let Some((commit, who)) = commit.zip(identity) else {
         return Ok(GitOutcome::NoIdentity {
             branch: branch.to_string(),
@@ -191,7 +193,12 @@ fn person(sig: &Signature) -> String {
     )
 }
 
-fn commit_text(tree: &ObjectId, author: &Signature, committer: &Signature, message: &str) -> String {
+fn commit_text(
+    tree: &ObjectId,
+    author: &Signature,
+    committer: &Signature,
+    message: &str,
+) -> String {
     let mut text = format!(
         "tree {}\nauthor {}\ncommitter {}\n\n{message}",
         hex(tree),
@@ -205,18 +212,20 @@ fn commit_text(tree: &ObjectId, author: &Signature, committer: &Signature, messa
 }
 
 /// The index, with each file's stat data, so the new work tree is clean.
-fn write_index(repo: &Repository, dir: &Path, files: &[Committed], blobs: &[ObjectId]) -> Result<()> {
-    let mut index = repo.index().context("opening the git index")?;
+fn write_index(git_dir: &Path, dir: &Path, files: &[Committed], blobs: &[ObjectId]) -> Result<()> {
+    let mut entries = Vec::with_capacity(files.len());
     for (f, id) in files.iter().zip(blobs) {
         let on_disk = dir.join(f.path);
         let meta = std::fs::metadata(&on_disk)
             .with_context(|| format!("reading {}", on_disk.display()))?;
-        let id = git2::Oid::from_bytes(id)?;
-        index
-            .add(&index_entry(f.path, f.executable, id, &meta))
-            .with_context(|| format!("adding {} to the git index", f.path))?;
+        entries.push(index::Entry {
+            path: f.path,
+            id: *id,
+            executable: f.executable,
+            meta,
+        });
     }
-    index.write().context("writing the git index")
+    index::write(git_dir, &entries)
 }
 
 /// `refs/heads/BRANCH` and the reflogs of the branch and HEAD, as git
@@ -248,36 +257,4 @@ fn update_branch(
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
-}
-
-fn index_entry(path: &str, executable: bool, id: git2::Oid, meta: &std::fs::Metadata) -> IndexEntry {
-    #[cfg(unix)]
-    let (ctime, mtime, dev, ino, uid, gid) = {
-        use std::os::unix::fs::MetadataExt;
-        (
-            IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32),
-            IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32),
-            meta.dev() as u32,
-            meta.ino() as u32,
-            meta.uid(),
-            meta.gid(),
-        )
-    };
-    #[cfg(not(unix))]
-    let (ctime, mtime, dev, ino, uid, gid) =
-        (IndexTime::new(0, 0), IndexTime::new(0, 0), 0, 0, 0, 0);
-    IndexEntry {
-        ctime,
-        mtime,
-        dev,
-        ino,
-        mode: if executable { 0o100755 } else { 0o100644 },
-        uid,
-        gid,
-        file_size: meta.len() as u32,
-        id,
-        flags: path.len().min(0xfff) as u16,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
 }

@@ -3,6 +3,8 @@
 //! objects as one packfile itself, [`pack`]).
 
 mod first_commit;
+mod hashing;
+mod index;
 mod pack;
 
 pub use first_commit::{first_commit, Committed};
@@ -140,4 +142,3 @@ fn identity(repo: &Repository, env: &IdentityEnv) -> Option<Identity> {
         committer: pick("committer", &env.committer_name, &env.committer_email)?,
     })
 }
-

@@ -5,11 +5,12 @@
 //! Documentation/gitformat-pack.txt.
 
 use anyhow::{bail, Context, Result};
-use flate2::write::ZlibEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use super::hashing::Hashing;
 
 /// A git object id (SHA-1).
 pub type ObjectId = [u8; 20];
@@ -53,6 +54,10 @@ pub struct PackWriter {
     /// id, offset, CRC-32 of the packed bytes.
     entries: Vec<(ObjectId, u64, u32)>,
     expected: u32,
+    /// One deflate state for every object: setting one up costs far more
+    /// than compressing a small file.
+    deflate: Compress,
+    packed: Vec<u8>,
 }
 
 impl PackWriter {
@@ -70,20 +75,33 @@ impl PackWriter {
             out,
             entries: Vec::with_capacity(count as usize),
             expected: count,
+            deflate: Compress::new(Compression::fast(), true),
+            packed: Vec::new(),
         })
     }
 
     /// Appends an object whose id the caller computed with [`object_id`].
     pub fn add(&mut self, id: ObjectId, kind: Kind, data: &[u8]) -> Result<()> {
         let offset = self.out.written;
-        let mut packed = Vec::with_capacity(data.len() / 2 + 32);
+        let packed = &mut self.packed;
+        packed.clear();
         packed.extend_from_slice(&header(kind, data.len()));
-        let mut z = ZlibEncoder::new(packed, Compression::fast());
-        z.write_all(data)?;
-        let packed = z.finish()?;
-        let crc = crc32fast::hash(&packed);
+        packed.reserve(data.len() + data.len() / 16 + 64);
+        self.deflate.reset();
+        loop {
+            let done = self.deflate.total_in() as usize;
+            let status = self
+                .deflate
+                .compress_vec(&data[done..], packed, FlushCompress::Finish)
+                .context("compressing a git object")?;
+            if status == Status::StreamEnd {
+                break;
+            }
+            packed.reserve(packed.capacity().max(64));
+        }
+        let crc = crc32fast::hash(packed);
         self.out
-            .write_all(&packed)
+            .write_all(packed)
             .with_context(|| format!("writing {}", self.tmp.0.display()))?;
         self.entries.push((id, offset, crc));
         Ok(())
@@ -98,6 +116,7 @@ impl PackWriter {
             out,
             mut entries,
             expected,
+            ..
         } = self;
         if entries.len() != expected as usize {
             bail!(
@@ -145,7 +164,7 @@ fn header(kind: Kind, size: usize) -> Vec<u8> {
 
 /// The pack's `.idx` (version 2): fan-out, sorted ids, CRCs, offsets.
 fn write_index(path: &Path, entries: &mut [(ObjectId, u64, u32)], pack: &ObjectId) -> Result<()> {
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.sort_by_key(|e| e.0);
     let mut out = Hashing::new(Vec::with_capacity(1100 + entries.len() * 28));
     out.write_all(&[0xff, b't', b'O', b'c'])?;
     out.write_all(&2u32.to_be_bytes())?;
@@ -183,36 +202,6 @@ fn write_index(path: &Path, entries: &mut [(ObjectId, u64, u32)], pack: &ObjectI
     let mut bytes = out.inner;
     bytes.extend_from_slice(&checksum);
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
-}
-
-/// A writer that hashes (SHA-1) and counts what passes through it.
-struct Hashing<W> {
-    inner: W,
-    hasher: sha1_smol::Sha1,
-    written: u64,
-}
-
-impl<W: Write> Hashing<W> {
-    fn new(inner: W) -> Self {
-        Hashing {
-            inner,
-            hasher: sha1_smol::Sha1::new(),
-            written: 0,
-        }
-    }
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 #[cfg(test)]

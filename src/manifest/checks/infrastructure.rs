@@ -3,22 +3,12 @@
 //! services. Resource amounts are checked in [`super::resources`].
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::resources::{check_requests_within_limits, check_resources, overlay};
 use super::{Checker, P};
+use crate::manifest::patterns::{is_env_var, is_image_tag, is_repository};
 use crate::manifest::{Autoscaling, BackingService, Environment, Image, Infrastructure};
 use crate::manifest::{Probe, Probes};
-
-static ENV_VAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
-static REPOSITORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$").unwrap()
-});
-static IMAGE_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
 
 pub(super) fn check_infrastructure(c: &mut Checker, path: &P, infra: &Infrastructure) {
     check_image(c, &path.key("image"), &infra.image);
@@ -52,7 +42,7 @@ fn check_image(c: &mut Checker, image: &P, value: &Image) {
             ),
         );
     }
-    if !REPOSITORY.is_match(&value.repository) {
+    if !is_repository(&value.repository) {
         c.report(
             &image.key("repository"),
             format!(
@@ -62,7 +52,7 @@ fn check_image(c: &mut Checker, image: &P, value: &Image) {
         );
     }
     if let Some(tag) = &value.tag {
-        if !IMAGE_TAG.is_match(tag) {
+        if !is_image_tag(tag) {
             c.report(
                 &image.key("tag"),
                 format!("`tag` {tag:?} must be letters, digits, `_`, `.` and `-`, at most 128 characters, not starting with `.` or `-`"),
@@ -206,7 +196,7 @@ fn check_probe(c: &mut Checker, path: &P, probe: &Probe) {
 
 fn check_env(c: &mut Checker, path: &P, env: &BTreeMap<String, String>) {
     for key in env.keys() {
-        if !ENV_VAR.is_match(key) {
+        if !is_env_var(key) {
             c.report(
                 &path.key(key),
                 format!("{key:?} is not an environment variable name: use letters, digits and `_`, not starting with a digit"),

@@ -9,18 +9,9 @@ mod pipeline;
 pub(super) mod resources;
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::patterns::{is_answer_key, is_check_id, is_dns_label};
 use super::{Issue, Manifest, Metadata, Seg, Suppression, TemplateRef};
-use super::{CHECK_ID_PATTERN, DNS_LABEL_PATTERN};
-
-static DNS_LABEL: LazyLock<&Regex> =
-    LazyLock::new(|| super::regex(DNS_LABEL_PATTERN).expect("a schema pattern"));
-static CHECK_ID: LazyLock<&Regex> =
-    LazyLock::new(|| super::regex(CHECK_ID_PATTERN).expect("a schema pattern"));
-static ANSWER_KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z_][a-z0-9_]*$").unwrap());
 
 /// A path under construction: `P::default().key("metadata").key("name")`.
 #[derive(Clone, Default)]
@@ -52,12 +43,12 @@ impl Checker {
     }
 
     fn dns_label(&mut self, path: &P, what: &str, value: &str) {
-        if !DNS_LABEL.is_match(value) {
+        if !is_dns_label(value) {
             let mut message = format!(
                 "{what} {value:?} is not a DNS-1123 label: use lowercase letters, digits and `-`, start with a letter, end with a letter or digit, at most 63 characters"
             );
             let suggestion = suggest_label(value);
-            if DNS_LABEL.is_match(&suggestion) {
+            if is_dns_label(&suggestion) {
                 message.push_str(&format!(" (e.g. `{suggestion}`)"));
             }
             self.report(path, message);
@@ -141,7 +132,7 @@ fn check_template(c: &mut Checker, path: &P, t: &TemplateRef) {
         );
     }
     for key in t.answers.keys() {
-        if !ANSWER_KEY.is_match(key) {
+        if !is_answer_key(key) {
             c.report(
                 &path.key("answers").key(key),
                 format!(
@@ -155,7 +146,7 @@ fn check_template(c: &mut Checker, path: &P, t: &TemplateRef) {
 fn check_suppressions(c: &mut Checker, path: &P, suppressions: &[Suppression]) {
     for (i, s) in suppressions.iter().enumerate() {
         let path = path.index(i);
-        if !CHECK_ID.is_match(&s.check) {
+        if !is_check_id(&s.check) {
             c.report(
                 &path.key("check"),
                 format!("`check` {:?} is not a check ID like `PLAT101`", s.check),

@@ -2,15 +2,10 @@
 //! every stage runs something, required checks name real stages.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::{Checker, P};
-use crate::manifest::{did_you_mean, Pipeline, Stage, STAGE_NAME_PATTERN};
-
-static STAGE_NAME: LazyLock<&Regex> =
-    LazyLock::new(|| crate::manifest::regex(STAGE_NAME_PATTERN).expect("a schema pattern"));
+use crate::manifest::patterns::is_stage_name;
+use crate::manifest::{did_you_mean, Pipeline, Stage};
 
 pub(super) fn check_pipeline(c: &mut Checker, path: &P, p: &Pipeline) {
     if p.stages.is_empty() {
@@ -39,7 +34,7 @@ fn check_stages(c: &mut Checker, path: &P, stages: &[Stage]) {
     let mut names = HashSet::new();
     for (i, stage) in stages.iter().enumerate() {
         let here = path.index(i);
-        if !STAGE_NAME.is_match(&stage.name) {
+        if !is_stage_name(&stage.name) {
             c.report(
                 &here.key("name"),
                 format!(

@@ -2,15 +2,9 @@
 //! suffix that fits what it counts, and requests must not exceed limits,
 //! also once an environment's overrides are laid over the defaults.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{Checker, P};
-use crate::manifest::{Quantity, ResourceList, Resources, QUANTITY_PATTERN};
-
-static QUANTITY: LazyLock<&Regex> =
-    LazyLock::new(|| crate::manifest::regex(QUANTITY_PATTERN).expect("a schema pattern"));
+use crate::manifest::patterns::quantity_parts;
+use crate::manifest::{Quantity, ResourceList, Resources};
 
 pub(super) fn check_resources(c: &mut Checker, path: &P, resources: &Resources) {
     for (list_name, list) in [
@@ -106,9 +100,9 @@ pub(super) fn check_requests_within_limits(
 
 /// The amount a quantity stands for (cores or bytes), or `None` if it is not one.
 pub(in crate::manifest) fn parse_quantity(q: &Quantity) -> Option<f64> {
-    let caps = QUANTITY.captures(&q.0)?;
-    let number: f64 = caps.get(1)?.as_str().parse().ok()?;
-    let factor = match caps.get(3).map(|m| m.as_str()) {
+    let (number, suffix) = quantity_parts(&q.0)?;
+    let number: f64 = number.parse().ok()?;
+    let factor = match suffix {
         None => 1.0,
         Some(s) if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse().ok()?),
         Some(s) => match s {

@@ -233,10 +233,10 @@ impl<'s> Walker<'s> {
         }
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
             // Patterns are plat's own constants; an invalid one is skipped, not fatal.
-            if let Some(re) = super::regex(pattern) {
+            if let Some(matched) = super::patterns::matches(pattern, s) {
                 let calendar =
                     pattern != DATE_PATTERN || crate::util::date::Date::parse(s).is_some();
-                if !re.is_match(s) || !calendar {
+                if !matched || !calendar {
                     self.push(
                         At::Value,
                         format!(
