@@ -20,7 +20,7 @@ use crate::effects::git::RepoState;
 use crate::manifest::Manifest;
 use crate::service::locate::Located;
 use check_id::CheckId;
-use checks::{dockerfile, drift, kubernetes, manifest, pipeline, policy_rules};
+use checks::{dockerfile, kubernetes, managed, manifest, pipeline, policy_rules};
 use checks::{repository, suppressions, ManifestDoc, Run};
 use finding::{RuleId, ServiceReport};
 pub use options::{LoadedTemplate, Options, Templates};
@@ -87,7 +87,7 @@ fn with_manifest(
     root: &Path,
     state: &manifest::State,
     m: &Manifest,
-) -> Option<drift::Outcome> {
+) -> Option<managed::Outcome> {
     let doc = ManifestDoc {
         manifest: m,
         text: &state.text,
@@ -98,7 +98,7 @@ fn with_manifest(
     repository::catalog_info(run, root, &doc);
     pipeline::check(run, root, &doc);
     kubernetes::check(run, root, &doc);
-    let outcome = drift::check(run, root, &doc);
+    let outcome = managed::check(run, root, &doc);
     let today = run.opts.today;
     suppressions::check(run, &doc, today);
     policy_rules::evaluate(run, root, Some(&state.value), &|p| doc.line(p));

@@ -109,6 +109,52 @@ fn identity_from_git_config_is_used() {
     assert_eq!(commit.committer().email().ok(), Some("grace@example.com"));
 }
 
+/// The identity is found in git's order: the environment, then
+/// `author.*`/`committer.*`, then `user.*`, and `EMAIL` only when no
+/// address is configured.
+#[test]
+fn identity_follows_gits_order() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    s.write(
+        ".home/.gitconfig",
+        "[user]\n\tname = Grace Hopper\n\temail = grace@example.com\n[author]\n\tname = Ada Author\n",
+    );
+    let head = |dir: &str| {
+        let repo = Repository::open(s.join(dir)).unwrap();
+        let c = repo.head().unwrap().peel_to_commit().unwrap();
+        let who =
+            |sig: git2::Signature| format!("{} <{}>", sig.name().unwrap(), sig.email().unwrap());
+        (who(c.author()), who(c.committer()))
+    };
+    run(s
+        .plat()
+        .env("EMAIL", "env@example.com")
+        .args(["new", &t, "a", "--no-input"]))
+    .code(0);
+    assert_eq!(
+        head("a"),
+        (
+            "Ada Author <grace@example.com>".to_string(),
+            "Grace Hopper <grace@example.com>".to_string()
+        ),
+        "user.email wins over EMAIL; author.name over user.name for the author"
+    );
+    run(s
+        .plat()
+        .env("GIT_COMMITTER_EMAIL", "c@example.com")
+        .args(["new", &t, "b", "--no-input"]))
+    .code(0);
+    assert_eq!(head("b").1, "Grace Hopper <c@example.com>");
+    s.write(".home/.gitconfig", "[user]\n\tname = Grace Hopper\n");
+    run(s
+        .plat()
+        .env("EMAIL", "env@example.com")
+        .args(["new", &t, "c", "--no-input"]))
+    .code(0);
+    assert_eq!(head("c").0, "Grace Hopper <env@example.com>");
+}
+
 #[test]
 fn without_identity_the_repository_is_created_staged_and_uncommitted() {
     let s = Scratch::new();

@@ -3,9 +3,9 @@
 //! check that failed.
 
 pub(super) mod dockerfile;
-pub(super) mod drift;
 mod files;
 pub(super) mod kubernetes;
+pub(super) mod managed;
 pub(super) mod manifest;
 pub(super) mod pipeline;
 pub(super) mod policy_rules;

@@ -1,5 +1,6 @@
-//! The template checks (PLAT600, PLAT601) and drift (PLAT500-502): the
-//! managed files rendered from platform.yaml now, against the disk.
+//! The template (PLAT600, PLAT601) and the files it manages (drift,
+//! PLAT500-502): the managed files rendered from platform.yaml now,
+//! against the disk.
 
 use std::path::Path;
 
