@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::environment::Environment;
 use crate::error::InputError;
 
+/// plat's configuration file: what a platform team sets once per machine.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -21,6 +22,7 @@ pub struct Config {
     pub path: Option<PathBuf>,
 }
 
+/// The `doctor:` section: the policies every run on this machine applies.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DoctorConfig {

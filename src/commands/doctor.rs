@@ -2,7 +2,7 @@
 //! optionally fix what is mechanical, and print the report.
 
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::environment::Environment;
@@ -27,6 +27,8 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// stop a run that would never end.
 const ALL_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
+/// Checks (and with `--fix` repairs) one service or, with `--all`, every
+/// service under a directory; failing checks are the exit code.
 pub fn run(args: DoctorArgs, ui: Ui, env: &Environment) -> Result<u8> {
     if args.list {
         match args.format {
@@ -42,23 +44,8 @@ pub fn run(args: DoctorArgs, ui: Ui, env: &Environment) -> Result<u8> {
         strict: args.strict,
     };
     if let Some(dir) = &args.all {
-        let jobs = args
-            .jobs
-            .map(usize::from)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let a = deadline::within("checking the services", ALL_DEADLINE, || {
-            all::check_all(dir, &opts, jobs)
-        })?;
-        if a.services.is_empty() {
-            ui.warn(format!(
-                "no platform.yaml found under `{}` (.gitignored paths, .git, node_modules and target are skipped)",
-                dir.display()
-            ));
-        }
-        print_all(&a, args.format, style)?;
-        return Ok(verdict(a.failing(args.strict) > 0));
+        return run_all(dir, &args, &opts, ui, style);
     }
-
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = locate(&path, &env.ceilings)?;
     // Checks run under the deadline; fixes are plain file writes, outside it.
@@ -78,6 +65,31 @@ pub fn run(args: DoctorArgs, ui: Ui, env: &Environment) -> Result<u8> {
     }
     print_service(&r, fixed.as_ref(), args.format, style)?;
     Ok(verdict(r.summary().fails(args.strict)))
+}
+
+/// `--all`: every service under `dir`, checked in parallel.
+fn run_all(
+    dir: &Path,
+    args: &DoctorArgs,
+    opts: &Options,
+    ui: Ui,
+    style: report::Human,
+) -> Result<u8> {
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let a = deadline::within("checking the services", ALL_DEADLINE, || {
+        all::check_all(dir, opts, jobs)
+    })?;
+    if a.services.is_empty() {
+        ui.warn(format!(
+            "no platform.yaml found under `{}` (.gitignored paths, .git, node_modules and target are skipped)",
+            dir.display()
+        ));
+    }
+    print_all(&a, args.format, style)?;
+    Ok(verdict(a.failing(args.strict) > 0))
 }
 
 fn verdict(fails: bool) -> u8 {

@@ -39,6 +39,8 @@ fn text(name: &str) -> Option<String> {
 }
 
 impl Environment {
+    /// Reads every variable once, at start-up, so the whole run sees the
+    /// same environment.
     pub fn read() -> Environment {
         Environment {
             plat_config: path("PLAT_CONFIG"),

@@ -9,6 +9,8 @@ use crate::cli::{Format, ManifestCommand};
 use crate::error::{exit, InputError};
 use crate::manifest;
 
+/// Prints the schema, or validates one platform.yaml; problems are the
+/// exit code.
 pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
     match cmd {
         ManifestCommand::Schema => {

@@ -54,12 +54,7 @@ where
             };
         }
     };
-    match cli.global.color {
-        ColorWhen::Auto => anstream::ColorChoice::Auto,
-        ColorWhen::Always => anstream::ColorChoice::Always,
-        ColorWhen::Never => anstream::ColorChoice::Never,
-    }
-    .write_global();
+    use_color(cli.global.color);
     let ui = Ui {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
@@ -89,6 +84,16 @@ where
             error::code_for(&err)
         }
     }
+}
+
+/// Sets `--color` for every styled stream of the run.
+fn use_color(when: ColorWhen) {
+    match when {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
 }
 
 /// Waits for the command, ending it early on a deadline or an interrupt.

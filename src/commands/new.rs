@@ -12,12 +12,14 @@ use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
 use crate::error::{exit, InputError};
 use crate::new::answers::{Inputs, Prompter};
-use crate::new::{self, NewRequest};
-use crate::template::{source, Plan};
+use crate::new::{self, NewRequest, Prepared};
+use crate::template::{source, Definition, Plan, Template};
 
 /// Default render deadline; `PLAT_RENDER_TIMEOUT_MS` overrides it.
 const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Scaffolds a project (or, with `--dry-run`, shows what would be
+/// written) and tells the user what happened and what to do next.
 pub fn run(args: NewArgs, ui: Ui, env: &Environment) -> Result<u8> {
     let req = request(&args, env)?;
     new::preflight(&req)?;
@@ -26,12 +28,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment) -> Result<u8> {
         "template {} {} from {}",
         template.definition.name, template.definition.version, template.origin
     ));
-    let mut dialoguer = prompt::can_prompt(args.no_input).then(prompt::Dialoguer::new);
-    let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
-    let prepared = new::prepare(&req, template, prompter)?;
-    for w in &prepared.answers.warnings {
-        ui.warn(w);
-    }
+    let prepared = prepare(&args, &req, template, ui)?;
     let plan = new::plan(&req, &prepared)?;
     let template = &prepared.template;
     let def = &template.definition;
@@ -45,6 +42,32 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment) -> Result<u8> {
         return dry_run(&args, &req.target, &plan, summary, ui);
     }
     let git = new::write::write(&req, &plan, &new::commit_message(template))?;
+    report_created(&req.target, def, &plan, ui);
+    report_git(&git, &req.target, ui);
+    match args.format {
+        Format::Json => output::json(&created_json(summary, &plan, &git)?)?,
+        Format::Human => ui.say(format!(
+            "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
+            req.target.display()
+        )),
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// Resolves the answers, prompting when plat may, and shows the warnings
+/// resolving left.
+fn prepare(args: &NewArgs, req: &NewRequest, template: Template, ui: Ui) -> Result<Prepared> {
+    let mut dialoguer = prompt::can_prompt(args.no_input).then(prompt::Dialoguer::new);
+    let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
+    let prepared = new::prepare(req, template, prompter)?;
+    for w in &prepared.answers.warnings {
+        ui.warn(w);
+    }
+    Ok(prepared)
+}
+
+/// `Created payments-api from template ... (12 files: 1 generated, ...)`.
+fn report_created(target: &Path, def: &Definition, plan: &Plan, ui: Ui) {
     let counts: Vec<String> = plan
         .counts()
         .iter()
@@ -54,32 +77,29 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment) -> Result<u8> {
         "Created",
         format!(
             "{} from template {} {} ({} files: {})",
-            req.target.display(),
+            target.display(),
             def.name,
             def.version,
             plan.files.len(),
             counts.join(", ")
         ),
     );
-    report_git(&git, &req.target, ui);
-    match args.format {
-        Format::Json => {
-            let mut doc = summary;
-            doc["dry_run"] = false.into();
-            doc["files"] = plan.files.iter().map(|f| f.path.as_str()).collect();
-            doc["git"] = serde_json::to_value(&git)?;
-            doc["commit"] = match &git {
-                GitOutcome::Committed { commit, .. } => commit.as_str().into(),
-                _ => serde_json::Value::Null,
-            };
-            output::json(&doc)?
-        }
-        Format::Human => ui.say(format!(
-            "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
-            req.target.display()
-        )),
-    }
-    Ok(exit::SUCCESS)
+}
+
+/// `--format json` after a write: the summary, the files and the commit.
+fn created_json(
+    mut doc: serde_json::Value,
+    plan: &Plan,
+    git: &GitOutcome,
+) -> Result<serde_json::Value> {
+    doc["dry_run"] = false.into();
+    doc["files"] = plan.files.iter().map(|f| f.path.as_str()).collect();
+    doc["git"] = serde_json::to_value(git)?;
+    doc["commit"] = match git {
+        GitOutcome::Committed { commit, .. } => commit.as_str().into(),
+        _ => serde_json::Value::Null,
+    };
+    Ok(doc)
 }
 
 /// `--dry-run`: the plan, and nothing written.

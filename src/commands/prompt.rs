@@ -17,6 +17,8 @@ pub fn can_prompt(no_input: bool) -> bool {
     !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Asks on the terminal: one theme and one terminal for every question
+/// of a run.
 pub struct Dialoguer {
     theme: Box<dyn Theme>,
     term: Term,
@@ -54,81 +56,106 @@ impl Prompter for Dialoguer {
         } else {
             format!("{} ({})", var.name, var.help)
         };
-        let fail = |e: dialoguer::Error| anyhow!("reading the answer for `{}`: {e}", var.name);
-        let value = match var.kind {
-            VarType::Boolean => {
-                let d = default.and_then(Value::as_bool).unwrap_or(false);
-                Value::Bool(
-                    Confirm::with_theme(self.theme.as_ref())
-                        .with_prompt(prompt)
-                        .default(d)
-                        .interact_on(&self.term)
-                        .map_err(fail)?,
-                )
-            }
-            VarType::Choice => {
-                let d = default
-                    .and_then(Value::as_str)
-                    .and_then(|d| var.choices.iter().position(|c| c == d))
-                    .unwrap_or(0);
-                let i = Select::with_theme(self.theme.as_ref())
-                    .with_prompt(prompt)
-                    .items(&var.choices)
-                    .default(d)
-                    .interact_on(&self.term)
-                    .map_err(fail)?;
-                Value::String(var.choices[i].clone())
-            }
-            VarType::Multichoice => {
-                let chosen: Vec<bool> = var
-                    .choices
-                    .iter()
-                    .map(|c| {
-                        default
-                            .and_then(Value::as_array)
-                            .is_some_and(|d| d.iter().any(|v| v.as_str() == Some(c)))
-                    })
-                    .collect();
-                let picked = MultiSelect::with_theme(self.theme.as_ref())
-                    .with_prompt(prompt)
-                    .items(&var.choices)
-                    .defaults(&chosen)
-                    .interact_on(&self.term)
-                    .map_err(fail)?;
-                Value::Array(
-                    picked
-                        .into_iter()
-                        .map(|i| Value::String(var.choices[i].clone()))
-                        .collect(),
-                )
-            }
-            VarType::String if var.secret => Value::String(
-                Password::with_theme(self.theme.as_ref())
-                    .with_prompt(prompt)
-                    .allow_empty_password(default.is_some())
-                    .interact_on(&self.term)
-                    .map_err(fail)?,
-            ),
-            VarType::String | VarType::Integer => {
-                let mut input =
-                    Input::<String>::with_theme(self.theme.as_ref()).with_prompt(prompt);
-                if let Some(d) = default {
-                    input = input.default(match d {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    });
-                }
-                let text = input.interact_text_on(&self.term).map_err(fail)?;
-                if var.kind == VarType::Integer {
-                    match text.trim().parse::<i64>() {
-                        Ok(n) => Value::from(n),
-                        Err(_) => Value::String(text),
-                    }
-                } else {
-                    Value::String(text)
-                }
-            }
-        };
-        Ok(value)
+        match var.kind {
+            VarType::Boolean => self.confirm(var, prompt, default),
+            VarType::Choice => self.select(var, prompt, default),
+            VarType::Multichoice => self.multi_select(var, prompt, default),
+            VarType::String if var.secret => self.password(var, prompt, default),
+            VarType::String | VarType::Integer => self.input(var, prompt, default),
+        }
     }
+}
+
+impl Dialoguer {
+    /// A yes/no question; no default means no.
+    fn confirm(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+        let d = default.and_then(Value::as_bool).unwrap_or(false);
+        let yes = Confirm::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .default(d)
+            .interact_on(&self.term)
+            .map_err(|e| failed(var, e))?;
+        Ok(Value::Bool(yes))
+    }
+
+    /// One of the choices, starting on the default (else the first).
+    fn select(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+        let d = default
+            .and_then(Value::as_str)
+            .and_then(|d| var.choices.iter().position(|c| c == d))
+            .unwrap_or(0);
+        let i = Select::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(&var.choices)
+            .default(d)
+            .interact_on(&self.term)
+            .map_err(|e| failed(var, e))?;
+        Ok(Value::String(var.choices[i].clone()))
+    }
+
+    /// Any of the choices, the default's already ticked.
+    fn multi_select(
+        &self,
+        var: &Variable,
+        prompt: String,
+        default: Option<&Value>,
+    ) -> Result<Value> {
+        let chosen: Vec<bool> = var
+            .choices
+            .iter()
+            .map(|c| {
+                default
+                    .and_then(Value::as_array)
+                    .is_some_and(|d| d.iter().any(|v| v.as_str() == Some(c)))
+            })
+            .collect();
+        let picked = MultiSelect::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(&var.choices)
+            .defaults(&chosen)
+            .interact_on(&self.term)
+            .map_err(|e| failed(var, e))?;
+        Ok(Value::Array(
+            picked
+                .into_iter()
+                .map(|i| Value::String(var.choices[i].clone()))
+                .collect(),
+        ))
+    }
+
+    /// A secret, not echoed; empty only when a default stands behind it.
+    fn password(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+        let text = Password::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .allow_empty_password(default.is_some())
+            .interact_on(&self.term)
+            .map_err(|e| failed(var, e))?;
+        Ok(Value::String(text))
+    }
+
+    /// A line of text. An integer that does not parse stays text, so the
+    /// answer's check can say what is wrong and ask again.
+    fn input(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+        let mut input = Input::<String>::with_theme(self.theme.as_ref()).with_prompt(prompt);
+        if let Some(d) = default {
+            input = input.default(match d {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        }
+        let text = input
+            .interact_text_on(&self.term)
+            .map_err(|e| failed(var, e))?;
+        if var.kind != VarType::Integer {
+            return Ok(Value::String(text));
+        }
+        Ok(match text.trim().parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::String(text),
+        })
+    }
+}
+
+fn failed(var: &Variable, e: dialoguer::Error) -> anyhow::Error {
+    anyhow!("reading the answer for `{}`: {e}", var.name)
 }

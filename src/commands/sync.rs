@@ -11,11 +11,14 @@ use super::ui::Ui;
 use crate::cli::{Format, SyncArgs};
 use crate::effects::deadline;
 use crate::error::exit;
-use crate::service::{locate::locate, sync};
+use crate::service::locate::locate;
+use crate::service::sync::{self, Drift};
 
 /// The longest rendering the managed files may take.
 const DEADLINE: Duration = Duration::from_secs(30);
 
+/// Finds the drift, writes it unless told not to, and reports it; with
+/// `--check`, drift is the exit code.
 pub fn run(args: SyncArgs, ui: Ui, env: &Environment) -> Result<u8> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = locate(&path, &env.ceilings)?;
@@ -28,63 +31,11 @@ pub fn run(args: SyncArgs, ui: Ui, env: &Environment) -> Result<u8> {
         sync::refuse_dirty(&located, &drift.changes, args.allow_dirty)?;
         sync::apply(&drift.root, &drift.changes, drift.upgrade.as_ref())?;
     }
-    let upgrade_line = drift
-        .upgrade
-        .as_ref()
-        .map(|u| format!("platform.yaml template.version {} -> {}", u.from, u.to));
     match args.format {
-        Format::Json => output::json(&json!({
-            "service": drift.manifest.metadata.name,
-            "path": drift.root.display().to_string(),
-            "template": {"name": drift.template.0, "version": drift.template.1},
-            "written": write,
-            "in_sync": !pending,
-            "template_version": drift.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
-            "changes": drift.changes.iter().map(|c| json!({
-                "path": c.path,
-                "change": c.kind,
-                "diff": c.diff(),
-            })).collect::<Vec<_>>(),
-        }))?,
-        Format::Human if args.dry_run => {
-            let diffs: String = drift.changes.iter().map(|c| c.diff()).collect();
-            output::print(&diffs)?;
-        }
-        Format::Human if !write => {
-            let mut out = String::new();
-            for c in &drift.changes {
-                out.push_str(&format!(
-                    "{} {}\n",
-                    c.kind.verb(false).to_lowercase(),
-                    c.path
-                ));
-            }
-            if let Some(line) = &upgrade_line {
-                out.push_str(&format!("would update {line}\n"));
-            }
-            output::print(&out)?;
-        }
+        Format::Json => output::json(&json_report(&drift, write, pending))?,
         Format::Human => {
-            ui.status("Syncing", drift.root.display());
-            for c in &drift.changes {
-                ui.status(c.kind.verb(true), &c.path);
-            }
-            if let Some(line) = &upgrade_line {
-                ui.status("Updated", line);
-            }
-        }
-    }
-    if args.format == Format::Human {
-        if !pending {
-            ui.status(
-                "In step",
-                format!(
-                    "{}: every managed file matches platform.yaml ({} {})",
-                    drift.manifest.metadata.name, drift.template.0, drift.template.1
-                ),
-            );
-        } else if args.check {
-            ui.warn(out_of_step(drift.changes.len(), drift.upgrade.is_some()));
+            print_human(&args, ui, &drift, write)?;
+            conclude(&args, ui, &drift, pending);
         }
     }
     Ok(if args.check && pending {
@@ -92,6 +43,74 @@ pub fn run(args: SyncArgs, ui: Ui, env: &Environment) -> Result<u8> {
     } else {
         exit::SUCCESS
     })
+}
+
+/// `--format json`: the service, whether it was in step, and every change
+/// with its diff.
+fn json_report(drift: &Drift, written: bool, pending: bool) -> serde_json::Value {
+    json!({
+        "service": drift.manifest.metadata.name,
+        "path": drift.root.display().to_string(),
+        "template": {"name": drift.template.0, "version": drift.template.1},
+        "written": written,
+        "in_sync": !pending,
+        "template_version": drift.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
+        "changes": drift.changes.iter().map(|c| json!({
+            "path": c.path,
+            "change": c.kind,
+            "diff": c.diff(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The changes for a person: diffs on stdout for `--dry-run`, what would
+/// change on stdout for `--check`, what changed on stderr after a write.
+fn print_human(args: &SyncArgs, ui: Ui, drift: &Drift, written: bool) -> Result<()> {
+    let upgrade_line = drift
+        .upgrade
+        .as_ref()
+        .map(|u| format!("platform.yaml template.version {} -> {}", u.from, u.to));
+    if args.dry_run {
+        let diffs: String = drift.changes.iter().map(|c| c.diff()).collect();
+        return output::print(&diffs);
+    }
+    if !written {
+        let mut out = String::new();
+        for c in &drift.changes {
+            out.push_str(&format!(
+                "{} {}\n",
+                c.kind.verb(false).to_lowercase(),
+                c.path
+            ));
+        }
+        if let Some(line) = &upgrade_line {
+            out.push_str(&format!("would update {line}\n"));
+        }
+        return output::print(&out);
+    }
+    ui.status("Syncing", drift.root.display());
+    for c in &drift.changes {
+        ui.status(c.kind.verb(true), &c.path);
+    }
+    if let Some(line) = &upgrade_line {
+        ui.status("Updated", line);
+    }
+    Ok(())
+}
+
+/// The last word: in step, or (for `--check`) a warning saying what is not.
+fn conclude(args: &SyncArgs, ui: Ui, drift: &Drift, pending: bool) {
+    if !pending {
+        ui.status(
+            "In step",
+            format!(
+                "{}: every managed file matches platform.yaml ({} {})",
+                drift.manifest.metadata.name, drift.template.0, drift.template.1
+            ),
+        );
+    } else if args.check {
+        ui.warn(out_of_step(drift.changes.len(), drift.upgrade.is_some()));
+    }
 }
 
 /// `3 managed files are out of step ... with platform.yaml; run ...`.

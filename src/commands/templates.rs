@@ -7,8 +7,10 @@ use super::output;
 use super::ui::{Ui, BOLD, DIM};
 use crate::cli::{Format, TemplatesCommand};
 use crate::error::exit;
+use crate::template::definition::Variable;
 use crate::template::{source, NAME_VAR};
 
+/// Lists the built-in templates, or shows what one template asks for.
 pub fn run(cmd: TemplatesCommand, _ui: Ui) -> Result<u8> {
     match cmd {
         TemplatesCommand::List { format } => list(format),
@@ -49,6 +51,7 @@ fn list(format: Format) -> Result<u8> {
     Ok(exit::SUCCESS)
 }
 
+/// One template and every variable it asks for, with how to answer it.
 fn show(spec: &str, format: Format) -> Result<u8> {
     let t = source::load(spec)?;
     let def = &t.definition;
@@ -67,47 +70,54 @@ fn show(spec: &str, format: Format) -> Result<u8> {
                 def.name, def.version, t.origin, def.description
             );
             for v in &def.variables {
-                out.push_str(&format!(
-                    "\n  {BOLD}{}{BOLD:#}  {}",
-                    v.name,
-                    v.kind.as_str()
-                ));
-                if v.name == NAME_VAR {
-                    out.push_str("  (the NAME argument)");
-                }
-                if v.secret {
-                    out.push_str("  secret");
-                }
-                out.push('\n');
-                if !v.help.is_empty() {
-                    out.push_str(&format!("      {}\n", v.help));
-                }
-                if let Some(d) = &v.default {
-                    let d = serde_json::to_string(d).unwrap_or_default();
-                    out.push_str(&format!("      default: {d}\n"));
-                } else if v.name != NAME_VAR {
-                    out.push_str("      required (no default)\n");
-                }
-                if !v.choices.is_empty() {
-                    out.push_str(&format!("      choices: {}\n", v.choices.join(", ")));
-                }
-                if let Some(p) = &v.pattern {
-                    out.push_str(&format!("      pattern: {p}\n"));
-                }
-                match (v.min, v.max) {
-                    (None, None) => {}
-                    (lo, hi) => out.push_str(&format!(
-                        "      range: {}..={}\n",
-                        lo.map_or(String::new(), |n| n.to_string()),
-                        hi.map_or(String::new(), |n| n.to_string())
-                    )),
-                }
-                if let Some(w) = &v.when {
-                    out.push_str(&format!("      asked when: {w}\n"));
-                }
+                describe_variable(v, &mut out);
             }
             output::print(&out)?;
         }
     }
     Ok(exit::SUCCESS)
+}
+
+/// A variable's name and type, then one indented line per thing it has:
+/// help, default (or that it is required), choices, pattern, range and
+/// when it is asked.
+fn describe_variable(v: &Variable, out: &mut String) {
+    out.push_str(&format!(
+        "\n  {BOLD}{}{BOLD:#}  {}",
+        v.name,
+        v.kind.as_str()
+    ));
+    if v.name == NAME_VAR {
+        out.push_str("  (the NAME argument)");
+    }
+    if v.secret {
+        out.push_str("  secret");
+    }
+    out.push('\n');
+    if !v.help.is_empty() {
+        out.push_str(&format!("      {}\n", v.help));
+    }
+    if let Some(d) = &v.default {
+        let d = serde_json::to_string(d).unwrap_or_default();
+        out.push_str(&format!("      default: {d}\n"));
+    } else if v.name != NAME_VAR {
+        out.push_str("      required (no default)\n");
+    }
+    if !v.choices.is_empty() {
+        out.push_str(&format!("      choices: {}\n", v.choices.join(", ")));
+    }
+    if let Some(p) = &v.pattern {
+        out.push_str(&format!("      pattern: {p}\n"));
+    }
+    match (v.min, v.max) {
+        (None, None) => {}
+        (lo, hi) => out.push_str(&format!(
+            "      range: {}..={}\n",
+            lo.map_or(String::new(), |n| n.to_string()),
+            hi.map_or(String::new(), |n| n.to_string())
+        )),
+    }
+    if let Some(w) = &v.when {
+        out.push_str(&format!("      asked when: {w}\n"));
+    }
 }

@@ -10,9 +10,11 @@ const GREEN: Style = AnsiColor::Green.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const CYAN: Style = AnsiColor::Cyan.on_default().bold();
+/// Styles shared with the commands' own output, so both look alike.
 pub const DIM: Style = Style::new().dimmed();
 pub const BOLD: Style = Style::new().bold();
 
+/// How much to tell a person: set once from `--quiet` and `--verbose`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ui {
     /// Only warnings and errors.
@@ -40,6 +42,7 @@ impl Ui {
         }
     }
 
+    /// A remark worth knowing; silent with --quiet.
     pub fn note(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             line(format_args!("{CYAN}note{CYAN:#}: {message}"));
@@ -53,6 +56,7 @@ impl Ui {
         }
     }
 
+    /// Something to act on; shown even with --quiet.
     pub fn warn(&self, message: impl std::fmt::Display) {
         line(format_args!("{YELLOW}warning{YELLOW:#}: {message}"));
     }

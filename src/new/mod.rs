@@ -16,7 +16,7 @@ use std::time::Duration;
 use crate::effects::{deadline, git, staging};
 use crate::error::InputError;
 use crate::manifest::{Manifest, MANIFEST_FILE};
-use crate::template::{self, context, render, Contexts, Engine, Plan, Scope, Template};
+use crate::template::{self, context, paths, Contexts, Engine, Plan, Scope, Template};
 use answers::{Answers, Inputs, Prompter};
 
 /// Everything `plat new` was asked to do.
@@ -74,7 +74,7 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let engine = Engine::new(&template)?;
     let base = context::base(&template);
-    let path_vars = render::path_variables(&template);
+    let path_vars = paths::path_variables(&template);
     let answers = answers::resolve(
         &template.definition,
         &req.inputs,

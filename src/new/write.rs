@@ -4,7 +4,7 @@
 //! files. An error or interrupt at any point removes the staging directory.
 
 use anyhow::{bail, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{not_empty, NewRequest};
 use crate::effects::git::{self, Committed, GitOutcome, RepoState};
@@ -22,25 +22,12 @@ pub fn write(req: &NewRequest, plan: &Plan, message: &str) -> Result<GitOutcome>
         }
         staging::check_obstacles(&req.target, &paths)?;
     }
-    let repository = match git::enclosing(&req.target, &req.ceilings) {
-        _ if !req.git => None,
-        RepoState::None => None,
-        RepoState::Bare { git_dir } => Some(git_dir),
-        RepoState::Unborn { workdir } | RepoState::Ready { workdir } => Some(workdir),
-    };
+    let repository = enclosing_repository(req);
     let mut staged = Staging::beside(&req.target)?;
     for f in &plan.files {
         staged.write_file(&f.path, &f.contents, f.executable)?;
     }
-    let files: Vec<Committed> = plan
-        .files
-        .iter()
-        .map(|f| Committed {
-            path: &f.path,
-            contents: &f.contents,
-            executable: f.executable,
-        })
-        .collect();
+    let files = committed(plan);
     let commit = |dir: &Path| git::first_commit(dir, &req.branch, &files, message, &req.identity);
     // A new repository is built in the staging directory, so it is part of
     // the all-or-nothing step; `--force` into an existing directory adds
@@ -63,4 +50,27 @@ pub fn write(req: &NewRequest, plan: &Plan, message: &str) -> Result<GitOutcome>
         }
     }
     Ok(outcome)
+}
+
+/// The repository the target lies in, if any and if git is on: plat
+/// then makes no repository of its own.
+fn enclosing_repository(req: &NewRequest) -> Option<PathBuf> {
+    match git::enclosing(&req.target, &req.ceilings) {
+        _ if !req.git => None,
+        RepoState::None => None,
+        RepoState::Bare { git_dir } => Some(git_dir),
+        RepoState::Unborn { workdir } | RepoState::Ready { workdir } => Some(workdir),
+    }
+}
+
+/// The plan's files as the first commit holds them.
+fn committed(plan: &Plan) -> Vec<Committed<'_>> {
+    plan.files
+        .iter()
+        .map(|f| Committed {
+            path: &f.path,
+            contents: &f.contents,
+            executable: f.executable,
+        })
+        .collect()
 }

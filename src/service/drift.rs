@@ -188,6 +188,7 @@ pub fn expected(template: &Template, engine: &Engine, manifest: &Manifest) -> Re
     })
 }
 
+/// What a sync does to one managed file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {

@@ -34,54 +34,66 @@ pub fn locate(path: &Path, ceilings: &[PathBuf]) -> Result<Located> {
     let abs =
         std::fs::canonicalize(path).with_context(|| format!("resolving `{}`", path.display()))?;
     if meta.is_file() {
-        let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
-        if abs.file_name().and_then(|n| n.to_str()) != Some(MANIFEST_FILE) {
-            bail!(InputError(format!(
-                "`{}` is a file, not a directory or a {MANIFEST_FILE}; pass the service's directory",
-                path.display()
-            )));
-        }
-        return Ok(Located {
-            repo: git::discover(&dir, ceilings),
-            searched: vec![dir.clone()],
-            manifest: Some(abs),
-            root: dir,
-        });
+        located_manifest(path, abs, ceilings)
+    } else {
+        Ok(search_upwards(abs, ceilings))
     }
-    let repo = git::discover(&abs, ceilings);
-    // Outside a working tree there is no root to stop at: only PATH itself
-    // is searched, so plat never picks up (or writes beside) a manifest in
-    // some unrelated directory above.
+}
+
+/// `path` names a file: it must be a platform.yaml, and its directory is
+/// the service.
+fn located_manifest(path: &Path, abs: PathBuf, ceilings: &[PathBuf]) -> Result<Located> {
+    let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+    if abs.file_name().and_then(|n| n.to_str()) != Some(MANIFEST_FILE) {
+        bail!(InputError(format!(
+            "`{}` is a file, not a directory or a {MANIFEST_FILE}; pass the service's directory",
+            path.display()
+        )));
+    }
+    Ok(Located {
+        repo: git::discover(&dir, ceilings),
+        searched: vec![dir.clone()],
+        manifest: Some(abs),
+        root: dir,
+    })
+}
+
+/// Looks for platform.yaml in `dir` and its parents up to the working
+/// tree's root. Outside a working tree there is no root to stop at: only
+/// `dir` itself is searched, so plat never picks up (or writes beside) a
+/// manifest in some unrelated directory above.
+fn search_upwards(dir: PathBuf, ceilings: &[PathBuf]) -> Located {
+    let repo = git::discover(&dir, ceilings);
     let stop = match repo.workdir() {
         Some(w) => git::normalize(w),
-        None => abs.clone(),
+        None => dir.clone(),
     };
     let mut searched = Vec::new();
-    let mut dir = abs.as_path();
+    let mut at = dir.as_path();
     loop {
-        searched.push(dir.to_path_buf());
-        let candidate = dir.join(MANIFEST_FILE);
+        searched.push(at.to_path_buf());
+        let candidate = at.join(MANIFEST_FILE);
         if candidate.is_file() {
-            return Ok(Located {
-                root: dir.to_path_buf(),
+            return Located {
+                root: at.to_path_buf(),
                 manifest: Some(candidate),
                 repo,
                 searched,
-            });
+            };
         }
-        if stop == dir {
+        if stop == at {
             break;
         }
-        match dir.parent() {
-            Some(parent) => dir = parent,
+        match at.parent() {
+            Some(parent) => at = parent,
             None => break,
         }
     }
-    let root = repo.workdir().map(git::normalize).unwrap_or(abs);
-    Ok(Located {
+    let root = repo.workdir().map(git::normalize).unwrap_or(dir);
+    Located {
         root,
         manifest: None,
         repo,
         searched,
-    })
+    }
 }

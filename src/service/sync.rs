@@ -11,7 +11,7 @@ use crate::effects::git::RepoState;
 use crate::effects::{interrupt, replace};
 use crate::error::InputError;
 use crate::manifest::{self, Manifest, MANIFEST_FILE};
-use crate::template::{source, Engine};
+use crate::template::{source, Engine, Template};
 
 /// How far one service is from its platform.yaml: what sync would do.
 pub struct Drift {
@@ -39,24 +39,8 @@ pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
             }
         )));
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError(format!("reading {}: {e}", path.display())))?;
-    let m = manifest::parse(&text).map_err(|problems| {
-        InputError(format!(
-            "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",
-            path.display(),
-            crate::error::bullets(&problems)
-        ))
-    })?;
-    let Some(spec) = drift::template_spec(&m, template, &located.root) else {
-        bail!(InputError(format!(
-            "{} records no template (`template:`), so plat manages none of its files; pass --template to name one",
-            path.display()
-        )));
-    };
-    let tpl = source::load(&spec).with_context(|| {
-        format!("loading the template `{spec}` named in {MANIFEST_FILE}; pass --template PATH if it moved")
-    })?;
+    let (text, m) = read_manifest(path)?;
+    let tpl = load_template(&m, template, located, path)?;
     let standing = drift::standing(&m, &tpl);
     if let drift::Standing::Newer {
         recorded,
@@ -78,6 +62,40 @@ pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
         changes,
         upgrade,
         template: (tpl.definition.name.clone(), tpl.definition.version.clone()),
+    })
+}
+
+/// platform.yaml's text, kept for an upgrade's edit, and the manifest it
+/// holds, which must be valid.
+fn read_manifest(path: &Path) -> Result<(String, Manifest)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("reading {}: {e}", path.display())))?;
+    let m = manifest::parse(&text).map_err(|problems| {
+        InputError(format!(
+            "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",
+            path.display(),
+            crate::error::bullets(&problems)
+        ))
+    })?;
+    Ok((text, m))
+}
+
+/// The template `--template` names, else the one the manifest at `path`
+/// records.
+fn load_template(
+    m: &Manifest,
+    given: Option<&str>,
+    located: &Located,
+    path: &Path,
+) -> Result<Template> {
+    let Some(spec) = drift::template_spec(m, given, &located.root) else {
+        bail!(InputError(format!(
+            "{} records no template (`template:`), so plat manages none of its files; pass --template to name one",
+            path.display()
+        )));
+    };
+    source::load(&spec).with_context(|| {
+        format!("loading the template `{spec}` named in {MANIFEST_FILE}; pass --template PATH if it moved")
     })
 }
 

@@ -25,6 +25,8 @@ pub struct Definition {
     pub manifest: Option<serde_yaml::Value>,
 }
 
+/// A variable's type: how its answers are converted, checked and asked
+/// for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VarType {
@@ -37,6 +39,7 @@ pub enum VarType {
 }
 
 impl VarType {
+    /// The type as template.yaml spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             VarType::String => "string",
@@ -141,12 +144,29 @@ impl Definition {
         }
     }
 
+    /// The variable called `name`, if the template declares it.
     pub fn variable(&self, name: &str) -> Option<&Variable> {
         self.variables.iter().find(|v| v.name == name)
     }
 
+    /// Every problem of the definition, in the order of the file.
     fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
+        self.header_problems(&mut out);
+        let mut seen = std::collections::HashSet::new();
+        for (i, v) in self.variables.iter().enumerate() {
+            let at = format!("`variables[{}]` (`{}`)", i, v.name);
+            let duplicate = !seen.insert(v.name.as_str());
+            variable_problems(&at, v, duplicate, &mut out);
+        }
+        for (i, r) in self.rules.iter().enumerate() {
+            rule_problems(i, r, &mut out);
+        }
+        out
+    }
+
+    /// The template's own name and version.
+    fn header_problems(&self, out: &mut Vec<String>) {
         if !is_template_name(&self.name) {
             out.push(format!(
                 "`name`: `{}` must be lowercase letters, digits and dashes, starting with a letter or digit",
@@ -159,87 +179,105 @@ impl Definition {
                 self.version
             ));
         }
-        let mut seen = std::collections::HashSet::new();
-        for (i, v) in self.variables.iter().enumerate() {
-            let at = format!("`variables[{}]` (`{}`)", i, v.name);
-            if !is_identifier(&v.name) {
-                out.push(format!(
-                    "{at}: variable names are lowercase identifiers ([a-z_][a-z0-9_]*)"
-                ));
-            }
-            if !seen.insert(v.name.as_str()) {
-                out.push(format!("{at}: declared twice"));
-            }
-            let name_var_extras =
-                v.kind != VarType::String || v.default.is_some() || v.when.is_some() || v.secret;
-            if v.name == NAME_VAR && name_var_extras {
-                out.push(format!(
-                    "{at}: `name` is the NAME argument: it may only have `pattern` and `help`"
-                ));
-            }
-            let choice_like = matches!(v.kind, VarType::Choice | VarType::Multichoice);
-            if choice_like && v.choices.is_empty() {
-                out.push(format!("{at}: a {} needs `choices`", v.kind.as_str()));
-            }
-            if !choice_like && !v.choices.is_empty() {
-                out.push(format!(
-                    "{at}: `choices` only applies to choice and multichoice variables"
-                ));
-            }
-            if let Some(p) = &v.pattern {
-                if v.kind != VarType::String {
-                    out.push(format!("{at}: `pattern` only applies to string variables"));
-                } else if let Err(e) = Regex::new(p) {
-                    out.push(format!(
-                        "{at}: `pattern` is not a valid regular expression: {e}"
-                    ));
-                }
-            }
-            if (v.min.is_some() || v.max.is_some()) && v.kind != VarType::Integer {
-                out.push(format!("{at}: `min`/`max` only apply to integer variables"));
-            }
-            if let (Some(lo), Some(hi)) = (v.min, v.max) {
-                if lo > hi {
-                    out.push(format!("{at}: `min` ({lo}) is greater than `max` ({hi})"));
-                }
-            }
-        }
-        for (i, r) in self.rules.iter().enumerate() {
-            if r.paths.is_empty() {
-                out.push(format!("`rules[{i}]`: `paths` is empty"));
-            }
-            for p in &r.paths {
-                if let Err(e) = crate::util::glob::glob(p) {
-                    out.push(format!("`rules[{i}]`: `{p}` is not a valid glob: {e}"));
-                }
-            }
-            if r.include_if.is_none()
-                && r.exclude_if.is_none()
-                && !r.raw
-                && !r.managed
-                && r.for_each.is_none()
-            {
-                out.push(format!(
-                    "`rules[{i}]`: a rule needs `include_if`, `exclude_if`, `raw`, `managed` or `for_each`"
-                ));
-            }
-            if r.raw && r.managed {
-                out.push(format!(
-                    "`rules[{i}]`: a managed file is rendered from the manifest, so it cannot be `raw`"
-                ));
-            }
-            match (&r.for_each, &r.bind) {
-                (None, Some(_)) => out.push(format!("`rules[{i}]`: `as` needs `for_each`")),
-                (_, Some(b)) if !is_identifier(b) => out.push(format!(
-                    "`rules[{i}]`: `as: {b}` must be an identifier ([a-z_][a-z0-9_]*)"
-                )),
-                _ => {}
-            }
-        }
-        out
     }
 }
 
+/// One variable, named `at` in messages: its name, and whether its
+/// options fit its type.
+fn variable_problems(at: &str, v: &Variable, duplicate: bool, out: &mut Vec<String>) {
+    if !is_identifier(&v.name) {
+        out.push(format!(
+            "{at}: variable names are lowercase identifiers ([a-z_][a-z0-9_]*)"
+        ));
+    }
+    if duplicate {
+        out.push(format!("{at}: declared twice"));
+    }
+    let name_var_extras =
+        v.kind != VarType::String || v.default.is_some() || v.when.is_some() || v.secret;
+    if v.name == NAME_VAR && name_var_extras {
+        out.push(format!(
+            "{at}: `name` is the NAME argument: it may only have `pattern` and `help`"
+        ));
+    }
+    choice_problems(at, v, out);
+    pattern_problems(at, v, out);
+    range_problems(at, v, out);
+}
+
+/// `choices` exactly when the variable is a choice or multichoice.
+fn choice_problems(at: &str, v: &Variable, out: &mut Vec<String>) {
+    let choice_like = matches!(v.kind, VarType::Choice | VarType::Multichoice);
+    if choice_like && v.choices.is_empty() {
+        out.push(format!("{at}: a {} needs `choices`", v.kind.as_str()));
+    }
+    if !choice_like && !v.choices.is_empty() {
+        out.push(format!(
+            "{at}: `choices` only applies to choice and multichoice variables"
+        ));
+    }
+}
+
+fn pattern_problems(at: &str, v: &Variable, out: &mut Vec<String>) {
+    let Some(p) = &v.pattern else {
+        return;
+    };
+    if v.kind != VarType::String {
+        out.push(format!("{at}: `pattern` only applies to string variables"));
+    } else if let Err(e) = Regex::new(p) {
+        out.push(format!(
+            "{at}: `pattern` is not a valid regular expression: {e}"
+        ));
+    }
+}
+
+fn range_problems(at: &str, v: &Variable, out: &mut Vec<String>) {
+    if (v.min.is_some() || v.max.is_some()) && v.kind != VarType::Integer {
+        out.push(format!("{at}: `min`/`max` only apply to integer variables"));
+    }
+    if let (Some(lo), Some(hi)) = (v.min, v.max) {
+        if lo > hi {
+            out.push(format!("{at}: `min` ({lo}) is greater than `max` ({hi})"));
+        }
+    }
+}
+
+/// `rules[i]`: valid globs, something to do, and options that go together.
+fn rule_problems(i: usize, r: &Rule, out: &mut Vec<String>) {
+    if r.paths.is_empty() {
+        out.push(format!("`rules[{i}]`: `paths` is empty"));
+    }
+    for p in &r.paths {
+        if let Err(e) = crate::util::glob::glob(p) {
+            out.push(format!("`rules[{i}]`: `{p}` is not a valid glob: {e}"));
+        }
+    }
+    if r.include_if.is_none()
+        && r.exclude_if.is_none()
+        && !r.raw
+        && !r.managed
+        && r.for_each.is_none()
+    {
+        out.push(format!(
+            "`rules[{i}]`: a rule needs `include_if`, `exclude_if`, `raw`, `managed` or `for_each`"
+        ));
+    }
+    if r.raw && r.managed {
+        out.push(format!(
+            "`rules[{i}]`: a managed file is rendered from the manifest, so it cannot be `raw`"
+        ));
+    }
+    match (&r.for_each, &r.bind) {
+        (None, Some(_)) => out.push(format!("`rules[{i}]`: `as` needs `for_each`")),
+        (_, Some(b)) if !is_identifier(b) => out.push(format!(
+            "`rules[{i}]`: `as: {b}` must be an identifier ([a-z_][a-z0-9_]*)"
+        )),
+        _ => {}
+    }
+}
+
+/// Variable and `as` names: lowercase identifiers, which Tera can name
+/// and which map one to one onto `PLAT_VAR_*` environment variables.
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some('a'..='z' | '_'))

@@ -1,12 +1,15 @@
 //! Templates: where they come from (`source`), what `template.yaml` says
 //! (`definition`) and how its rules treat files (`rules`), the Tera
 //! environment (`tera_env`) and contexts (`context`) strings render with,
-//! and rendering a whole project into a plan (`render`), every path checked
-//! (`pathcheck`). Pure: nothing here writes.
+//! and rendering a whole project (`render`) into a plan (`plan`), every path
+//! checked on its own (`pathcheck`) and with the others (`paths`). Pure:
+//! nothing here writes.
 
 pub mod context;
 pub mod definition;
 pub mod pathcheck;
+pub mod paths;
+pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod source;
@@ -14,5 +17,6 @@ pub mod tera_env;
 
 pub use context::{Contexts, MANAGED_MARKER};
 pub use definition::{Definition, NAME_VAR};
-pub use render::{Engine, FileKind, Plan, PlannedFile, Scope};
+pub use plan::{FileKind, Plan, PlannedFile};
+pub use render::{Engine, Scope};
 pub use source::{Origin, Template};

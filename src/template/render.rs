@@ -1,19 +1,19 @@
-//! Rendering a template into a [`Plan`]: every file the project will hold
-//! (path, bytes, mode, managed or not), decided and rendered in memory
-//! before anything touches the disk. One plan serves `new` (written through
-//! a staging directory), `--dry-run` and JSON (printed), and drift checks
-//! (compared with the disk).
+//! Rendering a template into a [`Plan`]: the [`Engine`] (a template's Tera
+//! environment and rule globs, built once) decides every output path and
+//! checks the whole set before any content is rendered, then renders each
+//! file within the size caps.
 
 use anyhow::{bail, Result};
 use globset::GlobSet;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use tera::{Context, Tera};
 
 use super::context::{Contexts, MANAGED_MARKER};
-use super::pathcheck;
+use super::paths::{check_paths, check_rendered_path};
+use super::plan::{FileKind, Plan, PlannedFile};
 use super::rules::{compile_rules, RuleGlobs};
 use super::source::Template;
 use super::tera_env::{self, MAX_OUTPUT_BYTES};
@@ -21,73 +21,6 @@ use crate::error::InputError;
 
 /// Largest whole project a template may render: the plan is held in memory.
 pub const MAX_PLAN_BYTES: usize = 256 * 1024 * 1024;
-
-/// How a planned file's contents came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileKind {
-    /// Rendered with Tera.
-    Rendered,
-    /// Copied verbatim because a rule says `raw: true`.
-    Raw,
-    /// Copied verbatim because it is not UTF-8 text.
-    Binary,
-    /// Written by plat itself (platform.yaml).
-    Generated,
-}
-
-impl FileKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Rendered => "rendered",
-            FileKind::Raw => "raw",
-            FileKind::Binary => "binary",
-            FileKind::Generated => "generated",
-        }
-    }
-}
-
-/// One file of a plan.
-#[derive(Debug, Clone)]
-pub struct PlannedFile {
-    /// Relative to the project root, `/`-separated, checked by `pathcheck`.
-    pub path: String,
-    /// Borrowed from the binary for built-in files copied verbatim.
-    pub contents: Cow<'static, [u8]>,
-    pub executable: bool,
-    pub kind: FileKind,
-    /// Re-rendered from platform.yaml by plat; not the developer's to edit.
-    pub managed: bool,
-}
-
-/// Every file of a rendered project, in path order, every path checked.
-#[derive(Debug, Clone, Default)]
-pub struct Plan {
-    pub files: Vec<PlannedFile>,
-}
-
-impl Plan {
-    /// Adds a file plat writes itself, such as platform.yaml.
-    pub fn add_generated(&mut self, path: &str, contents: Vec<u8>) -> Result<()> {
-        self.files.push(PlannedFile {
-            path: path.to_string(),
-            contents: Cow::Owned(contents),
-            executable: false,
-            kind: FileKind::Generated,
-            managed: false,
-        });
-        check_paths(&mut self.files, |f| f.path.as_str())
-    }
-
-    /// Files by kind, for summaries.
-    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut out = BTreeMap::new();
-        for f in &self.files {
-            *out.entry(f.kind.as_str()).or_default() += 1;
-        }
-        out
-    }
-}
 
 /// Which files to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +40,7 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// For one render; [`Engine::precompiled`] suits many.
     pub fn new(template: &Template) -> Result<Engine> {
         Ok(Engine {
             tera: Arc::new(with_partials(template)?),
@@ -198,30 +132,15 @@ impl Engine {
                 continue;
             }
             let raw = rules.globs.raw.is_match(&file.path);
-            let bindings: Vec<Option<(String, serde_json::Value)>> = match rules
-                .loops
-                .iter()
-                .find(|l| rules.globs.per_rule[l.rule].is_match(&file.path))
-            {
-                Some(l) => l
-                    .items
-                    .iter()
-                    .map(|v| Some((l.bind.clone(), v.clone())))
-                    .collect(),
-                None => vec![None],
-            };
-            for binding in bindings {
+            for binding in rules.bindings(&file.path) {
                 let ctx = context_for(ctxs, managed, binding.as_ref());
                 let cache = binding.is_none().then_some(&mut cache);
                 if !rules.keeps(&self.tera, &file.path, &ctx, cache, managed)? {
                     continue;
                 }
-                let path = tera_env::render_str(&self.tera, &file.path, &ctx)
-                    .map_err(|e| InputError(format!("file name `files/{}`: {e}", file.path)))?;
-                if path.split('/').any(str::is_empty) {
-                    continue; // a segment rendered empty: skip this path
-                }
-                check_rendered_path(&file.path, &path)?;
+                let Some(path) = self.output_path(&file.path, &ctx)? else {
+                    continue;
+                };
                 outputs.push(Output {
                     path,
                     index,
@@ -232,6 +151,18 @@ impl Engine {
             }
         }
         Ok(outputs)
+    }
+
+    /// The rendered name of the source file at `source`, checked; none
+    /// when a segment renders empty, which leaves the file out.
+    fn output_path(&self, source: &str, ctx: &Context) -> Result<Option<String>> {
+        let path = tera_env::render_str(&self.tera, source, ctx)
+            .map_err(|e| InputError(format!("file name `files/{source}`: {e}")))?;
+        if path.split('/').any(str::is_empty) {
+            return Ok(None);
+        }
+        check_rendered_path(source, &path)?;
+        Ok(Some(path))
     }
 
     /// The bytes of one output and how they were made.
@@ -295,89 +226,6 @@ struct Output {
     binding: Option<(String, serde_json::Value)>,
 }
 
-/// Sorts `items` by path and checks the whole set: every path safe, no
-/// path twice, no path both a file and a directory.
-fn check_paths<T>(items: &mut [T], path: impl Fn(&T) -> &str) -> Result<()> {
-    items.sort_by(|a, b| path(a).cmp(path(b)));
-    let mut seen = std::collections::HashSet::with_capacity(items.len());
-    for it in items.iter() {
-        let p = path(it);
-        pathcheck::check_relative(p)?;
-        if !seen.insert(p) {
-            bail!(InputError(format!(
-                "two template files render to the same path `{p}`"
-            )));
-        }
-    }
-    for it in items.iter() {
-        let p = path(it);
-        let mut end = 0;
-        while let Some(i) = p[end..].find('/') {
-            end += i;
-            if seen.contains(&p[..end]) {
-                bail!(InputError(format!(
-                    "`{}` is both a file and a directory in the rendered project",
-                    &p[..end]
-                )));
-            }
-            end += 1;
-        }
-    }
-    Ok(())
-}
-
-/// Refuses a rendered file name that is unsafe, naming the variables the
-/// name uses.
-fn check_rendered_path(source: &str, rendered: &str) -> Result<()> {
-    let Err(e) = pathcheck::check_relative(rendered) else {
-        return Ok(());
-    };
-    let mut vars = BTreeSet::new();
-    variables_in(source, &mut vars);
-    let uses = match vars.len() {
-        0 => String::new(),
-        1 => format!(
-            " (it uses the variable {})",
-            vars.into_iter().collect::<Vec<_>>()[0]
-        ),
-        _ => format!(
-            " (it uses the variables {})",
-            vars.into_iter().collect::<Vec<_>>().join(", ")
-        ),
-    };
-    bail!(InputError(format!(
-        "file name `files/{source}` renders to an unsafe path: {e}{uses}"
-    )))
-}
-
-/// Variables used in file and directory names, whose values must be safe
-/// as paths.
-pub fn path_variables(template: &Template) -> BTreeSet<String> {
-    let mut vars = BTreeSet::new();
-    for f in &template.files {
-        variables_in(&f.path, &mut vars);
-    }
-    vars
-}
-
-/// The variables named at the start of each `{{ }}` in `text`.
-fn variables_in(text: &str, vars: &mut BTreeSet<String>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        rest = &rest[start + 2..];
-        let end = rest.find("}}").unwrap_or(rest.len());
-        let ident: String = rest[..end]
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if !ident.is_empty() {
-            vars.insert(ident);
-        }
-        rest = &rest[end..];
-    }
-}
-
 /// A Tera environment with the template's partials.
 fn with_partials(template: &Template) -> Result<Tera> {
     let mut tera = tera_env::new_tera();
@@ -434,40 +282,5 @@ impl Write for Capped {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(paths: &[&str]) -> Result<Vec<String>> {
-        let mut p: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
-        check_paths(&mut p, |f| f.as_str())?;
-        Ok(p)
-    }
-
-    #[test]
-    fn check_paths_sorts_and_accepts_distinct_paths() {
-        let paths = check(&["b", "a/b", "a-b", "a/c/d"]).unwrap();
-        assert_eq!(paths, ["a-b", "a/b", "a/c/d", "b"]);
-    }
-
-    #[test]
-    fn check_paths_rejects_duplicates_and_file_directory_clashes() {
-        let err = check(&["a", "b", "a"]).unwrap_err().to_string();
-        assert!(err.contains("same path `a`"), "{err}");
-        let err = check(&["a/b", "a/b/c"]).unwrap_err().to_string();
-        assert!(
-            err.contains("`a/b` is both a file and a directory"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn path_variables_are_found_in_names() {
-        let mut vars = BTreeSet::new();
-        variables_in("src/{{ module }}/{{name|snake_case}}.rs", &mut vars);
-        assert_eq!(vars.into_iter().collect::<Vec<_>>(), ["module", "name"]);
     }
 }

@@ -15,10 +15,10 @@ use crate::error::InputError;
 use crate::util::glob::glob;
 
 /// A `for_each` rule with its items, evaluated for one render.
-pub(crate) struct Loop {
-    pub(crate) rule: usize,
-    pub(crate) bind: String,
-    pub(crate) items: Vec<serde_json::Value>,
+struct Loop {
+    rule: usize,
+    bind: String,
+    items: Vec<serde_json::Value>,
 }
 
 /// A rule's `include_if`/`exclude_if`, decided per output file: a file
@@ -38,6 +38,7 @@ pub struct RuleGlobs {
 }
 
 impl RuleGlobs {
+    /// Compiles every rule's globs once; a bad glob names its rule.
     pub fn of(template: &Template) -> Result<RuleGlobs> {
         let mut per_rule = Vec::with_capacity(template.definition.rules.len());
         let mut raw = GlobSetBuilder::new();
@@ -64,12 +65,17 @@ impl RuleGlobs {
     }
 }
 
+/// A template's rules for one render: the globs, with the conditions
+/// and the `for_each` items that depend on the answers.
 pub(crate) struct CompiledRules {
     pub(crate) globs: Arc<RuleGlobs>,
     conditions: Vec<Condition>,
-    pub(crate) loops: Vec<Loop>,
+    loops: Vec<Loop>,
 }
 
+/// Evaluates every `for_each` with the context its files render with.
+/// With `only_managed`, only managed rules are evaluated: the others may
+/// need answers, which a re-render from platform.yaml does not have.
 pub(crate) fn compile_rules(
     template: &Template,
     globs: Arc<RuleGlobs>,
@@ -121,6 +127,24 @@ pub(crate) fn compile_rules(
 }
 
 impl CompiledRules {
+    /// What the file at `path` renders with: once per item of the first
+    /// `for_each` rule matching it, bound to the rule's name, or once with
+    /// nothing bound.
+    pub(crate) fn bindings(&self, path: &str) -> Vec<Option<(String, serde_json::Value)>> {
+        let looping = self
+            .loops
+            .iter()
+            .find(|l| self.globs.per_rule[l.rule].is_match(path));
+        match looping {
+            Some(l) => l
+                .items
+                .iter()
+                .map(|v| Some((l.bind.clone(), v.clone())))
+                .collect(),
+            None => vec![None],
+        }
+    }
+
     /// Whether `path` is kept when rendered with `ctx`. Results for files
     /// outside any `for_each` are cached per rule (`cache`), so a large
     /// template evaluates each condition once.

@@ -11,12 +11,14 @@ use std::sync::{Arc, Mutex};
 use super::definition::Definition;
 use crate::error::InputError;
 
+/// A file of a built-in template, embedded in the binary by build.rs.
 pub struct BuiltinFile {
     pub path: &'static str,
     pub contents: &'static [u8],
     pub executable: bool,
 }
 
+/// A built-in template: its name and every file of its directory.
 pub struct BuiltinTemplate {
     pub name: &'static str,
     pub files: &'static [BuiltinFile],
@@ -58,6 +60,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The file's bytes: borrowed for a built-in, read from disk otherwise.
     pub fn bytes(&self) -> Result<Cow<'static, [u8]>> {
         match &self.data {
             SourceData::Static(b) => Ok(Cow::Borrowed(*b)),
@@ -92,10 +95,13 @@ pub fn load(spec: &str) -> Result<Template> {
     }
 }
 
+/// The built-in templates' names, for listings and hints.
 pub fn builtin_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|t| t.name).collect()
 }
 
+/// Loads the built-in template `name`; an unknown name is answered with
+/// the nearest one and the whole list.
 pub fn load_builtin(name: &str) -> Result<Template> {
     let Some(t) = BUILTIN.iter().find(|t| t.name == name) else {
         let names = builtin_names();
@@ -145,6 +151,8 @@ pub fn load_builtin(name: &str) -> Result<Template> {
     })
 }
 
+/// Loads the template in `dir`: the definition and partials now, each
+/// file's bytes only when it is rendered.
 pub fn load_dir(dir: &Path) -> Result<Template> {
     let meta = fs::metadata(dir).map_err(|e| {
         InputError(format!(
@@ -192,91 +200,106 @@ fn walk(root: &Path, sub: &str) -> Result<Vec<SourceFile>> {
     if !base.is_dir() {
         return Ok(Vec::new());
     }
-    let escapes = Arc::new(Mutex::new(Vec::<String>::new()));
-    let seen = Arc::clone(&escapes);
-    let inside = root.to_path_buf();
+    let refused = Arc::new(Mutex::new(Vec::<String>::new()));
     let walker = ignore::WalkBuilder::new(&base)
         .standard_filters(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(move |e| {
-            if !e.path_is_symlink() {
-                return true;
-            }
-            match fs::canonicalize(e.path()) {
-                Ok(target) if target.starts_with(&inside) => true,
-                Ok(target) => {
-                    if let Ok(mut v) = seen.lock() {
-                        v.push(format!(
-                            "{}: symlink points outside the template (to {}); templates may only link to their own files",
-                            e.path().display(),
-                            target.display()
-                        ));
-                    }
-                    false
-                }
-                Err(_) => {
-                    if let Ok(mut v) = seen.lock() {
-                        v.push(format!(
-                            "{}: symlink points to nothing; remove it",
-                            e.path().display()
-                        ));
-                    }
-                    false
-                }
-            }
-        })
+        .filter_entry(links_inside(root, Arc::clone(&refused)))
         .build();
     let mut files = Vec::new();
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            anyhow!(InputError(match loop_child(&e) {
-                Some(child) => format!(
-                    "{}: symlinked directories form a loop; remove the link",
-                    child.display()
-                ),
-                None => format!("reading the template: {e}"),
-            }))
-        })?;
-        let Some(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            continue;
+        let entry = entry.map_err(walk_error)?;
+        if let Some(file) = source_file(&entry, &base)? {
+            files.push(file);
         }
-        let path = entry.path();
-        if !kind.is_file() {
-            bail!(InputError(format!(
-                "{}: only regular files and directories can be in a template",
-                path.display()
-            )));
-        }
-        let rel = path.strip_prefix(&base).unwrap_or(path);
-        let Some(rel) = rel.to_str() else {
-            bail!(InputError(format!(
-                "{}: file names in a template must be UTF-8",
-                path.display()
-            )));
-        };
-        let meta = entry
-            .metadata()
-            .map_err(|e| InputError(format!("reading {}: {e}", path.display())))?;
-        let real = if entry.path_is_symlink() {
-            fs::canonicalize(path).with_context(|| format!("resolving {}", path.display()))?
-        } else {
-            path.to_path_buf()
-        };
-        files.push(SourceFile {
-            path: rel.replace(std::path::MAIN_SEPARATOR, "/"),
-            data: SourceData::File(real),
-            executable: is_executable(&meta),
-        });
     }
-    if let Some(first) = escapes.lock().ok().and_then(|v| v.first().cloned()) {
+    if let Some(first) = refused.lock().ok().and_then(|v| v.first().cloned()) {
         bail!(InputError(first));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The walk's entry filter: symlinks that resolve inside `root` are
+/// followed, others are skipped and described in `refused`, since a
+/// filter cannot fail the walk itself.
+fn links_inside(
+    root: &Path,
+    refused: Arc<Mutex<Vec<String>>>,
+) -> impl Fn(&ignore::DirEntry) -> bool + Send + Sync + 'static {
+    let inside = root.to_path_buf();
+    move |e| {
+        if !e.path_is_symlink() {
+            return true;
+        }
+        let problem = match fs::canonicalize(e.path()) {
+            Ok(target) if target.starts_with(&inside) => return true,
+            Ok(target) => format!(
+                "{}: symlink points outside the template (to {}); templates may only link to their own files",
+                e.path().display(),
+                target.display()
+            ),
+            Err(_) => format!(
+                "{}: symlink points to nothing; remove it",
+                e.path().display()
+            ),
+        };
+        if let Ok(mut v) = refused.lock() {
+            v.push(problem);
+        }
+        false
+    }
+}
+
+/// A failed step of the walk, naming the link when symlinks loop.
+fn walk_error(e: ignore::Error) -> anyhow::Error {
+    anyhow!(InputError(match loop_child(&e) {
+        Some(child) => format!(
+            "{}: symlinked directories form a loop; remove the link",
+            child.display()
+        ),
+        None => format!("reading the template: {e}"),
+    }))
+}
+
+/// The template file `entry` under `base` is; none for a directory.
+/// Anything else that is not a regular file, or whose name is not UTF-8,
+/// cannot be in a template.
+fn source_file(entry: &ignore::DirEntry, base: &Path) -> Result<Option<SourceFile>> {
+    let Some(kind) = entry.file_type() else {
+        return Ok(None);
+    };
+    if kind.is_dir() {
+        return Ok(None);
+    }
+    let path = entry.path();
+    if !kind.is_file() {
+        bail!(InputError(format!(
+            "{}: only regular files and directories can be in a template",
+            path.display()
+        )));
+    }
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let Some(rel) = rel.to_str() else {
+        bail!(InputError(format!(
+            "{}: file names in a template must be UTF-8",
+            path.display()
+        )));
+    };
+    let meta = entry
+        .metadata()
+        .map_err(|e| InputError(format!("reading {}: {e}", path.display())))?;
+    let real = if entry.path_is_symlink() {
+        fs::canonicalize(path).with_context(|| format!("resolving {}", path.display()))?
+    } else {
+        path.to_path_buf()
+    };
+    Ok(Some(SourceFile {
+        path: rel.replace(std::path::MAIN_SEPARATOR, "/"),
+        data: SourceData::File(real),
+        executable: is_executable(&meta),
+    }))
 }
 
 /// The link that closes a loop, if `err` is about one.

@@ -13,6 +13,8 @@ use crate::error::InputError;
 /// Largest single rendered file.
 pub const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
 
+/// plat's filters, and no autoescaping: templates write code and
+/// configuration, not HTML.
 pub fn new_tera() -> Tera {
     use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
     let mut tera = Tera::new();
