@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::effects::{deadline, git, staging};
 use crate::error::InputError;
-use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::manifest::MANIFEST_FILE;
 use crate::template::{self, context, paths, Contexts, Engine, Plan, Scope, Template};
 use answers::{Answers, Inputs, Prompter};
 
@@ -36,15 +36,13 @@ pub struct NewRequest {
     pub ceilings: Vec<PathBuf>,
 }
 
-/// A template with its answers and manifest: everything decided but the
-/// rendered files.
+/// A template with its answers: everything decided but the files.
 pub struct Prepared {
     pub template: Template,
     pub engine: Engine,
     pub answers: Answers,
-    pub manifest: Manifest,
-    /// platform.yaml as it will be written.
-    pub manifest_text: String,
+    /// What scaffolded files see: plat's own values and the answers.
+    pub context: tera::Context,
 }
 
 /// Checks the request's own arguments before any prompt is shown.
@@ -65,8 +63,8 @@ fn not_empty(req: &NewRequest) -> String {
     )
 }
 
-/// Resolves the answers (asking `prompter`, if given, for what is
-/// missing) and builds platform.yaml.
+/// Resolves the answers, asking `prompter` (if given) for what is
+/// missing.
 pub fn prepare(
     req: &NewRequest,
     template: Template,
@@ -83,40 +81,36 @@ pub fn prepare(
         &base,
         &path_vars,
     )?;
-    let mut ctx = base;
-    ctx.extend(answers.context());
-    let manifest = manifest::build(&template, &answers, engine.tera(), &ctx)?;
-    let manifest_text = crate::manifest::to_yaml(&manifest)?;
+    let mut context = base;
+    context.extend(answers.context());
     Ok(Prepared {
         template,
         engine,
         answers,
-        manifest,
-        manifest_text,
+        context,
     })
 }
 
-/// Renders every file of the project, platform.yaml included, within the
-/// request's render deadline.
+/// Builds platform.yaml and renders every file of the project, within the
+/// request's render deadline: the plan.
 pub fn plan(req: &NewRequest, prepared: &Prepared) -> Result<Plan> {
     deadline::within("rendering the template", req.render_timeout, || {
         let Prepared {
             template,
             engine,
             answers,
-            manifest,
-            manifest_text,
+            context,
         } = prepared;
-        let mut ctx = context::base(template);
-        ctx.extend(answers.context());
-        let ctxs = Contexts::new(template, manifest, ctx);
+        let manifest = manifest::build(template, answers, engine.tera(), context)?;
+        let ctxs = Contexts::new(template, &manifest, context.clone());
         let mut plan = engine.render(template, &ctxs, Scope::Project)?;
         if plan.files.iter().any(|f| f.path == MANIFEST_FILE) {
             bail!(InputError(format!(
                 "the template has its own `files/{MANIFEST_FILE}`; plat writes {MANIFEST_FILE} itself from the `manifest:` section of template.yaml, so remove that file and move its content there"
             )));
         }
-        plan.add_generated(MANIFEST_FILE, manifest_text.clone().into_bytes())?;
+        let text = crate::manifest::to_yaml(&manifest)?;
+        plan.add_generated(MANIFEST_FILE, text.into_bytes())?;
         Ok(plan)
     })
 }
