@@ -25,6 +25,9 @@ P=$("$B/setup-peers.sh") || exit 1
 python3 "$B/gen-large.py" "$BENCH_WORK/templates/large" >/dev/null || exit 1
 O=$BENCH_WORK/compare
 rm -rf "$O"; mkdir -p "$O"
+# The outputs may sit inside this repository (bench/work): stop plat (and
+# git) from seeing it, so the git run makes its own repository.
+export GIT_CEILING_DIRECTORIES=$(dirname "$O")   # a ceiling applies to the directories below it
 export GIT_AUTHOR_NAME="plat bench" GIT_AUTHOR_EMAIL="bench@example.invalid"
 export GIT_COMMITTER_NAME="plat bench" GIT_COMMITTER_EMAIL="bench@example.invalid"
 status=0

@@ -213,19 +213,18 @@ fn commit_text(
 
 /// The index, with each file's stat data, so the new work tree is clean.
 fn write_index(git_dir: &Path, dir: &Path, files: &[Committed], blobs: &[ObjectId]) -> Result<()> {
-    let mut entries = Vec::with_capacity(files.len());
-    for (f, id) in files.iter().zip(blobs) {
+    let entries = files.iter().zip(blobs).map(|(f, id)| {
         let on_disk = dir.join(f.path);
         let meta = std::fs::metadata(&on_disk)
             .with_context(|| format!("reading {}", on_disk.display()))?;
-        entries.push(index::Entry {
+        Ok(index::Entry {
             path: f.path,
             id: *id,
             executable: f.executable,
             meta,
-        });
-    }
-    index::write(git_dir, &entries)
+        })
+    });
+    index::write(git_dir, files.len(), entries)
 }
 
 /// `refs/heads/BRANCH` and the reflogs of the branch and HEAD, as git

@@ -19,24 +19,28 @@ pub struct Entry<'a> {
     pub meta: std::fs::Metadata,
 }
 
-/// Writes `entries` (sorted by path) as `git_dir/index`.
-pub fn write(git_dir: &Path, entries: &[Entry]) -> Result<()> {
+/// Writes the `count` entries `entries` yields (sorted by path) as
+/// `git_dir/index`, one at a time.
+pub fn write<'a>(
+    git_dir: &Path,
+    count: usize,
+    entries: impl Iterator<Item = Result<Entry<'a>>>,
+) -> Result<()> {
     let path = git_dir.join("index");
     let file =
         std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = Hashing::new(BufWriter::with_capacity(64 * 1024, file));
-    let result = (|| -> std::io::Result<()> {
-        out.write_all(b"DIRC")?;
-        out.write_all(&2u32.to_be_bytes())?;
-        out.write_all(&(entries.len() as u32).to_be_bytes())?;
-        for e in entries {
-            write_entry(&mut out, e)?;
-        }
-        let checksum = out.hasher.digest().bytes();
-        out.inner.write_all(&checksum)?;
-        out.inner.flush()
-    })();
-    result.with_context(|| format!("writing {}", path.display()))
+    let io =
+        |e: std::io::Error| anyhow::Error::new(e).context(format!("writing {}", path.display()));
+    out.write_all(b"DIRC").map_err(io)?;
+    out.write_all(&2u32.to_be_bytes()).map_err(io)?;
+    out.write_all(&(count as u32).to_be_bytes()).map_err(io)?;
+    for entry in entries {
+        write_entry(&mut out, &entry?).map_err(io)?;
+    }
+    let checksum = out.hasher.digest().bytes();
+    out.inner.write_all(&checksum).map_err(io)?;
+    out.inner.flush().map_err(io)
 }
 
 fn write_entry(out: &mut impl Write, e: &Entry) -> std::io::Result<()> {
