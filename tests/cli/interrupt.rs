@@ -91,10 +91,7 @@ fn ctrl_c_during_an_endless_render_stops_at_once() {
     let t = s.template(
         "t",
         "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
-        &[(
-            "a.txt",
-            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
-        )],
+        &[("a.txt", ENDLESS_LOOP)],
     );
     let child = spawn(s.plat().env("PLAT_RENDER_TIMEOUT_MS", "60000").args([
         "new",

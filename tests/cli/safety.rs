@@ -153,10 +153,7 @@ fn an_endless_loop_hits_the_render_deadline() {
     let t = s.template(
         "t",
         "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\n",
-        &[(
-            "a.txt",
-            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}",
-        )],
+        &[("a.txt", ENDLESS_LOOP)],
     );
     let mut cmd = s.plat();
     cmd.env("PLAT_RENDER_TIMEOUT_MS", "1500");

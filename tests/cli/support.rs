@@ -207,6 +207,9 @@ impl Run {
     }
 }
 
+/// A file that renders for far longer than any deadline.
+pub const ENDLESS_LOOP: &str = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% for c in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}";
+
 /// A template with one variable of each kind and a conditional file.
 pub const KITCHEN_SINK: &str = r#"
 name: sink
