@@ -132,6 +132,10 @@ fi
 
 rm -rf "$LOGS"
 mkdir -p "$OUT" "$LOGS" "$GP/bin" "$GP/venvs"
+# Clippy reads the nearest clippy.toml above a crate: the generated services
+# under $OUT must be linted with clippy's defaults, as they would be in their
+# own repositories, not with plat's rules (this file stops the search).
+printf '# Generated services are linted with clippy'"'"'s defaults, not plat'"'"'s clippy.toml.\n' >"$GP/clippy.toml"
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/plat-golden-path.XXXXXX")
 cleanup() {
   if [ "${KEEP:-0}" = 1 ]; then
