@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
 use crate::error::InputError;
+use crate::util::read::{self, Input};
 
 /// plat's configuration file: what a platform team sets once per machine.
 #[derive(Debug, Default, Deserialize)]
@@ -49,19 +50,23 @@ pub fn load(env: &Environment) -> Result<Config> {
     let Some((path, explicit)) = location(env) else {
         return Ok(Config::default());
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(Config::default())
-        }
-        Err(e) => {
+    let bytes = match read::open(&path).and_then(|f| f.read_all(Input::Config)) {
+        Ok(b) => b,
+        Err(r) if r.is_missing() && !explicit => return Ok(Config::default()),
+        Err(r) => {
             return Err(InputError(format!(
-                "reading plat's config {}: {e} (set by PLAT_CONFIG or XDG_CONFIG_HOME)",
-                path.display()
+                "{} (plat's config, set by PLAT_CONFIG or XDG_CONFIG_HOME)",
+                r.message(&path, Input::Config)
             ))
             .into())
         }
     };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        InputError(format!(
+            "{}: plat's config is not UTF-8 text",
+            path.display()
+        ))
+    })?;
     let label = path.display().to_string();
     let mut config: Config = if text.trim().is_empty() {
         Config::default()

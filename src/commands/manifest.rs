@@ -8,6 +8,8 @@ use super::ui::Ui;
 use crate::cli::{Format, ManifestCommand};
 use crate::error::{exit, InputError};
 use crate::manifest;
+use crate::util::read::{self, Input};
+use std::path::Path;
 
 /// Prints the schema, or validates one platform.yaml; problems are the
 /// exit code.
@@ -19,8 +21,13 @@ pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
         }
         ManifestCommand::Validate { path, format } => {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                InputError(format!("reading {shown}: {e}; pass the manifest's path, e.g. `plat manifest validate services/api/platform.yaml`"))
+            // A platform.yaml must not lead out of its own directory.
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let text = read::read_text_in(dir, &path, Input::Manifest).map_err(|e| {
+                InputError(format!("{e}; pass the manifest's path, e.g. `plat manifest validate services/api/platform.yaml`"))
             })?;
             let problems = match manifest::parse(&text) {
                 Ok(_) => Vec::new(),

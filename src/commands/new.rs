@@ -14,6 +14,7 @@ use crate::error::{exit, InputError};
 use crate::new::answers::{Inputs, Prompter};
 use crate::new::{self, NewRequest, Prepared};
 use crate::template::{source, Definition, Plan, Template};
+use crate::util::read::{self, Input};
 
 /// Default render deadline; `PLAT_RENDER_TIMEOUT_MS` overrides it.
 const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -202,8 +203,7 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
 
 fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError(format!("reading values file {origin}: {e}")))?;
+    let text = read::read_text(path, Input::Values)?;
     let value: serde_yaml::Value = crate::util::yaml::from_str(&text, &origin)?;
     let map = match value {
         serde_yaml::Value::Mapping(m) => m,

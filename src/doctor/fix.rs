@@ -2,7 +2,7 @@
 //! back in step with platform.yaml (as `plat sync` does) and a missing
 //! CODEOWNERS entry is added; scaffolded files are never touched.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 
 use super::check_id::CheckId;
 use super::checks::repository::{codeowners_file, names_owner};
@@ -11,6 +11,7 @@ use crate::error::InputError;
 use crate::service::drift::{Change, ChangeKind, Upgrade};
 use crate::service::locate::Located;
 use crate::service::sync;
+use crate::util::read::{self, Input};
 
 /// What `--fix` changed.
 pub struct Fixed {
@@ -44,12 +45,12 @@ pub fn plan(report: &ServiceReport) -> Result<Vec<Change>> {
             .is_some_and(|c| names_owner(&String::from_utf8_lossy(&c.new), owner));
         if !rendered {
             let full = report.root.join(path);
-            let (kind, old) = match std::fs::read(&full) {
+            let (kind, old) = match read::open_in(&report.root, &full)
+                .and_then(|f| f.read_all(Input::ServiceFile))
+            {
                 Ok(old) => (ChangeKind::Update, old),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    (ChangeKind::Create, Vec::new())
-                }
-                Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
+                Err(r) if r.is_missing() => (ChangeKind::Create, Vec::new()),
+                Err(r) => return Err(r.into_error(&full, Input::ServiceFile)),
             };
             let Ok(text) = std::str::from_utf8(&old) else {
                 bail!(InputError(format!(

@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::error::InputError;
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::template::{Contexts, Engine, PlannedFile, Scope, Template, MANAGED_MARKER};
+use crate::util::read::{self, Input, Opened, Refused};
 
 /// Which template renders a service's managed files: `--template` if
 /// given, else the one platform.yaml records (`builtin:NAME`, or a
@@ -258,7 +259,7 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
     for f in &expected.files {
         wanted.insert(f.path.as_str());
         let path = root.join(&f.path);
-        match read_bounded(&path, f.contents.len()) {
+        match read_bounded(root, &path, f.contents.len()) {
             Ok(old) if old == *f.contents => {}
             Ok(old) => changes.push(Change {
                 path: f.path.clone(),
@@ -267,14 +268,14 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
                 new: f.contents.to_vec(),
                 executable: f.executable,
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push(Change {
+            Err(r) if r.is_missing() => changes.push(Change {
                 path: f.path.clone(),
                 kind: ChangeKind::Create,
                 old: Vec::new(),
                 new: f.contents.to_vec(),
                 executable: f.executable,
             }),
-            Err(e) => return Err(unreadable(&path, e)),
+            Err(r) => return Err(r.into_error(&path, Input::ServiceFile)),
         }
     }
     for rel in managed_paths_on_disk(root, expected) {
@@ -283,13 +284,14 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
         }
         let path = root.join(&rel);
         // The marker is in the header: the start of the file is enough.
-        let head = read_bounded(&path, HEAD_BYTES).map_err(|e| unreadable(&path, e))?;
+        let head = read_bounded(root, &path, HEAD_BYTES)
+            .map_err(|r| r.into_error(&path, Input::ServiceFile))?;
         if head
             .windows(MANAGED_MARKER.len())
             .any(|w| w == MANAGED_MARKER.as_bytes())
         {
-            let old = read_bounded(&path, crate::template::tera_env::MAX_OUTPUT_BYTES)
-                .map_err(|e| unreadable(&path, e))?;
+            let old = read_bounded(root, &path, crate::template::tera_env::MAX_OUTPUT_BYTES)
+                .map_err(|r| r.into_error(&path, Input::ServiceFile))?;
             changes.push(Change {
                 path: rel,
                 kind: ChangeKind::Remove,
@@ -307,28 +309,20 @@ const HEAD_BYTES: usize = 64 * 1024;
 
 /// A managed path that cannot be read: the service's content is the
 /// user's input.
-fn unreadable(path: &Path, e: std::io::Error) -> anyhow::Error {
-    InputError(format!("reading {}: {e}", path.display())).into()
-}
 
 /// A file's bytes for comparing with `want` bytes: all of them when the
 /// sizes agree, else enough for a diff, so a huge file costs no more than
 /// a normal one.
-fn read_bounded(path: &Path, want: usize) -> std::io::Result<Vec<u8>> {
+fn read_bounded(root: &Path, path: &Path, want: usize) -> Result<Vec<u8>, Refused> {
     use std::io::Read as _;
-    // A FIFO or device would block or never end: only plain files are read.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let f = std::fs::File::open(path)?;
-    let len = f.metadata()?.len();
+    let Opened { file: f, len } = read::open_in(root, path)?;
     let cap = if len == want as u64 {
         len
     } else {
         len.min(want as u64 + HEAD_BYTES as u64)
     };
     let mut bytes = Vec::with_capacity(cap as usize);
-    f.take(cap).read_to_end(&mut bytes)?;
+    f.take(cap).read_to_end(&mut bytes).map_err(Refused::Io)?;
     if (bytes.len() as u64) < len {
         bytes.extend_from_slice(
             format!(

@@ -33,10 +33,10 @@ pub fn locate(path: &Path, ceilings: &[PathBuf]) -> Result<Located> {
     })?;
     let abs =
         std::fs::canonicalize(path).with_context(|| format!("resolving `{}`", path.display()))?;
-    if meta.is_file() {
-        located_manifest(path, abs, ceilings)
-    } else {
+    if meta.is_dir() {
         Ok(search_upwards(abs, ceilings))
+    } else {
+        located_manifest(path, abs, ceilings)
     }
 }
 
@@ -45,8 +45,13 @@ pub fn locate(path: &Path, ceilings: &[PathBuf]) -> Result<Located> {
 fn located_manifest(path: &Path, abs: PathBuf, ceilings: &[PathBuf]) -> Result<Located> {
     let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
     if abs.file_name().and_then(|n| n.to_str()) != Some(MANIFEST_FILE) {
+        let what = if std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+            "a file"
+        } else {
+            "neither a file nor a directory (a FIFO, a device or a socket)"
+        };
         bail!(InputError(format!(
-            "`{}` is a file, not a directory or a {MANIFEST_FILE}; pass the service's directory",
+            "`{}` is {what}, not a directory or a {MANIFEST_FILE}; pass the service's directory",
             path.display()
         )));
     }
@@ -73,7 +78,7 @@ fn search_upwards(dir: PathBuf, ceilings: &[PathBuf]) -> Located {
     loop {
         searched.push(at.to_path_buf());
         let candidate = at.join(MANIFEST_FILE);
-        if candidate.is_file() {
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return Located {
                 root: at.to_path_buf(),
                 manifest: Some(candidate),

@@ -12,6 +12,7 @@ use crate::effects::{interrupt, replace};
 use crate::error::InputError;
 use crate::manifest::{self, Manifest, MANIFEST_FILE};
 use crate::template::{source, Engine, Template};
+use crate::util::read::{self, Input};
 
 /// How far one service is from its platform.yaml: what sync would do.
 pub struct Drift {
@@ -39,7 +40,7 @@ pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
             }
         )));
     };
-    let (text, m) = read_manifest(path)?;
+    let (text, m) = read_manifest(&located.root, path)?;
     let tpl = load_template(&m, template, located, path)?;
     let standing = drift::standing(&m, &tpl);
     if let drift::Standing::Newer {
@@ -67,9 +68,8 @@ pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
 
 /// platform.yaml's text, kept for an upgrade's edit, and the manifest it
 /// holds, which must be valid.
-fn read_manifest(path: &Path) -> Result<(String, Manifest)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError(format!("reading {}: {e}", path.display())))?;
+fn read_manifest(root: &Path, path: &Path) -> Result<(String, Manifest)> {
+    let text = read::read_text_in(root, path, Input::Manifest)?;
     let m = manifest::parse(&text).map_err(|problems| {
         InputError(format!(
             "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",

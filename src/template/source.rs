@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use super::definition::Definition;
 use crate::error::InputError;
+use crate::util::read::{self, Input};
 
 /// A file of a built-in template, embedded in the binary by build.rs.
 pub struct BuiltinFile {
@@ -64,9 +65,10 @@ impl SourceFile {
     pub fn bytes(&self) -> Result<Cow<'static, [u8]>> {
         match &self.data {
             SourceData::Static(b) => Ok(Cow::Borrowed(*b)),
-            SourceData::File(p) => fs::read(p)
+            SourceData::File(p) => read::open_resolved(p)
+                .and_then(|f| f.read_all(Input::TemplateFile))
                 .map(Cow::Owned)
-                .map_err(|e| anyhow!(InputError(format!("reading {}: {e}", p.display())))),
+                .map_err(|r| r.into_error(p, Input::TemplateFile)),
         }
     }
 }
@@ -169,12 +171,24 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
     }
     let root = fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     let def_path = root.join("template.yaml");
-    let text = fs::read_to_string(&def_path).map_err(|e| {
-        InputError(format!(
-            "reading {}: {e}; a template directory needs a template.yaml",
-            def_path.display()
-        ))
-    })?;
+    let text = read::open_in(&root, &def_path)
+        .and_then(|f| f.read_all(Input::Definition))
+        .map_err(|r| match r {
+            r if r.is_missing() => InputError(format!(
+                "{}; a template directory needs a template.yaml",
+                r.message(&def_path, Input::Definition)
+            ))
+            .into(),
+            r => r.into_error(&def_path, Input::Definition),
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                anyhow!(InputError(format!(
+                    "{} is not UTF-8 text; save it as UTF-8",
+                    def_path.display()
+                )))
+            })
+        })?;
     let definition = Definition::parse(&text, &def_path.display().to_string())?;
     let files = walk(&root, "files")?;
     let mut partials = Vec::new();
@@ -199,6 +213,14 @@ fn walk(root: &Path, sub: &str) -> Result<Vec<SourceFile>> {
     let base = root.join(sub);
     if !base.is_dir() {
         return Ok(Vec::new());
+    }
+    let real = fs::canonicalize(&base).with_context(|| format!("resolving {}", base.display()))?;
+    if !real.starts_with(root) {
+        bail!(InputError(format!(
+            "{}: the `{sub}/` directory resolves to {}, outside the template; templates may only link to their own files",
+            base.display(),
+            real.display()
+        )));
     }
     let refused = Arc::new(Mutex::new(Vec::<String>::new()));
     let walker = ignore::WalkBuilder::new(&base)

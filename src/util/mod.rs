@@ -1,8 +1,9 @@
-//! Small pieces every layer uses: safe YAML loading, "did you mean" hints,
-//! calendar dates and slugs.
+//! Small pieces every layer uses: the one door for reading files, safe YAML
+//! loading, "did you mean" hints, calendar dates, globs and slugs.
 
 pub mod date;
 pub mod glob;
+pub mod read;
 pub mod slug;
 pub mod suggest;
 pub mod yaml;

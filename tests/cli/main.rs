@@ -10,6 +10,7 @@ mod cmd;
 mod doctor;
 mod git;
 mod golden;
+mod hostile;
 mod interrupt;
 mod manifest;
 mod new;

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -157,18 +157,45 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Runs `cmd` to the end, at most [`HANG`]: a plat that hangs (on a FIFO,
+/// a device, an endless template) fails the test instead of the whole run.
 pub fn run(cmd: &mut Command) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("running plat");
+    use std::io::Read as _;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running plat");
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for plat") {
+            break status;
+        }
+        if start.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("plat did not finish within {HANG:?}: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     Run {
         code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
 }
+
+/// Longer than any plat run in these tests takes, even on a busy machine.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Run {
     #[track_caller]

@@ -11,7 +11,7 @@ const DOCKERFILE: &str = "Dockerfile";
 
 /// PLAT400 and PLAT401.
 pub(in crate::doctor) fn check(run: &mut Run, root: &Path) {
-    if !root.join(DOCKERFILE).is_file() {
+    if !files::exists(&root.join(DOCKERFILE)) {
         run.fail(
             CheckId::Dockerfile,
             "no Dockerfile in the service's directory",

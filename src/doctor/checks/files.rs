@@ -3,23 +3,21 @@
 
 use std::path::Path;
 
-/// Files larger than this are not read by checks.
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+use crate::util::read::{self, Input};
 
-/// The text of `root/rel`, or a message saying why it cannot be read.
+/// Whether something is at `path`, whatever it is: a file that is there
+/// but cannot be read is reported as such, not as missing.
+pub(in crate::doctor) fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// The text of `root/rel`, or a message saying why it cannot be read:
+/// through plat's one reading door (regular files inside the service,
+/// at most 4 MiB).
 pub(in crate::doctor) fn read_text(root: &Path, rel: &str) -> Result<String, String> {
-    let path = root.join(rel);
-    let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("{rel} is not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{rel} is {} bytes, more than the {MAX_FILE_BYTES} doctor reads",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
+    let bytes = read::open_in(root, &root.join(rel))
+        .and_then(|f| f.read_all(Input::ServiceFile))
+        .map_err(|r| r.message(Path::new(rel), Input::ServiceFile))?;
     String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))
 }
 

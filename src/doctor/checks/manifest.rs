@@ -10,6 +10,7 @@ use crate::doctor::finding::Location;
 use crate::effects::git::RepoState;
 use crate::manifest::{self, Manifest, Positions, MANIFEST_FILE};
 use crate::service::locate::Located;
+use crate::util::read::{self, Input};
 
 /// The manifest as far as it could be read.
 pub(in crate::doctor) struct State {
@@ -45,7 +46,7 @@ type Blocked = Box<State>;
 /// state its failure leaves.
 fn checked(run: &mut Run, located: &Located) -> Result<State, Blocked> {
     let path = present(run, located)?;
-    let (text, value) = parses(run, path)?;
+    let (text, value) = parses(run, &located.root, path)?;
     let value = api_version(run, &text, value)?;
     Ok(valid(run, text, value))
 }
@@ -71,8 +72,8 @@ fn present<'l>(run: &mut Run, located: &'l Located) -> Result<&'l Path, Blocked>
 }
 
 /// PLAT101: platform.yaml's text and the YAML mapping it holds.
-fn parses(run: &mut Run, path: &Path) -> Result<(String, serde_yaml::Value), Blocked> {
-    let parsed = text_of(path).and_then(|text| match parse_yaml(&text) {
+fn parses(run: &mut Run, root: &Path, path: &Path) -> Result<(String, serde_yaml::Value), Blocked> {
+    let parsed = text_of(root, path).and_then(|text| match parse_yaml(&text) {
         Ok(value) => Ok((text, value)),
         Err(p) => Err((
             format!("platform.yaml does not parse: {}", p.message),
@@ -189,19 +190,10 @@ fn missing(located: &Located) -> String {
 }
 
 /// platform.yaml's text, or why it cannot be read (with no line).
-fn text_of(path: &Path) -> Result<String, (String, Option<usize>)> {
-    let bytes =
-        std::fs::read(path).map_err(|e| (format!("cannot read {}: {e}", path.display()), None))?;
-    if bytes.len() > manifest::MAX_MANIFEST_BYTES {
-        return Err((
-            format!(
-                "platform.yaml is {} bytes, more than the {} plat reads; is this the right file?",
-                bytes.len(),
-                manifest::MAX_MANIFEST_BYTES
-            ),
-            None,
-        ));
-    }
+fn text_of(root: &Path, path: &Path) -> Result<String, (String, Option<usize>)> {
+    let bytes = read::open_in(root, path)
+        .and_then(|f| f.read_all(Input::Manifest))
+        .map_err(|r| (r.message(Path::new(MANIFEST_FILE), Input::Manifest), None))?;
     String::from_utf8(bytes).map_err(|e| {
         (
             format!(

@@ -9,6 +9,7 @@ use crate::doctor::finding::Location;
 use crate::doctor::policy::{FieldPath, FileGlob, Rule, Test};
 use crate::manifest::MANIFEST_FILE;
 use crate::service::walk;
+use crate::util::read::{self, Input};
 
 fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
     match v {
@@ -188,16 +189,16 @@ fn pattern_of(re: &Regex) -> &str {
     re.as_str().strip_prefix("(?m)").unwrap_or(re.as_str())
 }
 
+/// A file's text for a pattern, as far as plat reads a service file (its
+/// first 4 MiB); empty when it cannot be read (then nothing matches).
 fn read_lossy(root: &Path, rel: &str) -> String {
     use std::io::Read as _;
     let mut bytes = Vec::new();
-    let path = root.join(rel);
-    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-        return String::new();
-    }
-    if let Ok(f) = std::fs::File::open(&path) {
-        // Large files are searched in their first 4 MiB only.
-        let _ = f.take(4 * 1024 * 1024).read_to_end(&mut bytes);
+    if let Ok(f) = read::open_in(root, &root.join(rel)) {
+        let _ = f
+            .file
+            .take(Input::ServiceFile.limit())
+            .read_to_end(&mut bytes);
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }

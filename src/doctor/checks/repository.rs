@@ -114,7 +114,7 @@ pub(in crate::doctor) fn codeowners_file(root: &Path) -> Option<&'static str> {
     CODEOWNERS_PATHS
         .iter()
         .copied()
-        .find(|p| root.join(p).is_file())
+        .find(|p| files::exists(&root.join(p)))
 }
 
 /// Whether a CODEOWNERS text names `owner` on a rule line.
@@ -198,7 +198,7 @@ pub(in crate::doctor) fn catalog_info(run: &mut Run, root: &Path, doc: &Manifest
 /// catalog-info.yaml's text and documents; PLAT205 fails when it is
 /// missing, unreadable or does not parse.
 fn catalog_documents(run: &mut Run, root: &Path) -> Option<(String, Vec<serde_yaml::Value>)> {
-    if !root.join(CATALOG_FILE).is_file() {
+    if !files::exists(&root.join(CATALOG_FILE)) {
         run.fail(
             CheckId::CatalogInfo,
             format!("no {CATALOG_FILE}; the service is missing from the software catalog"),

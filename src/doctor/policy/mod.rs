@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use super::check_id::CheckId;
 use super::finding::{RuleId, Severity};
 use crate::error::InputError;
+use crate::util::read::{self, Input};
 use crate::util::suggest::did_you_mean;
 pub use field_path::{FieldPath, Seg};
 pub use rule::{FileGlob, Rule, Test};
@@ -129,10 +130,8 @@ impl Policy {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let label = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                InputError(format!(
-                    "reading the policy file {label}: {e}; check the --policy path or plat's config"
-                ))
+            let text = read::read_text(path, Input::Policy).map_err(|e| {
+                InputError(format!("{e}; check the --policy path or plat's config"))
             })?;
             files.push((label, text));
         }

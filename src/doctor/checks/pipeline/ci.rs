@@ -113,7 +113,7 @@ fn ci_paths(root: &Path, provider: Provider) -> Vec<String> {
             if let Ok(dir) = std::fs::read_dir(root.join(WORKFLOWS)) {
                 for e in dir.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if (name.ends_with(".yml") || name.ends_with(".yaml")) && e.path().is_file() {
+                    if (name.ends_with(".yml") || name.ends_with(".yaml")) && !e.path().is_dir() {
                         paths.push(format!("{WORKFLOWS}/{name}"));
                     }
                 }
@@ -121,7 +121,7 @@ fn ci_paths(root: &Path, provider: Provider) -> Vec<String> {
             paths.sort();
             paths
         }
-        Provider::Gitlab if root.join(GITLAB_FILE).is_file() => vec![GITLAB_FILE.to_string()],
+        Provider::Gitlab if files::exists(&root.join(GITLAB_FILE)) => vec![GITLAB_FILE.to_string()],
         Provider::Gitlab => Vec::new(),
     }
 }

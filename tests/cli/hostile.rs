@@ -1,0 +1,191 @@
+//! Hostile inputs (issue 9): every file plat reads goes through one door
+//! that reads only regular files, within a size limit, and inside the
+//! template or service it belongs to; errors never echo what lies outside.
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::Command;
+
+use crate::doctor::{commit_all, service};
+use crate::support::*;
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+const SECRET: &str = "token: s3cr3t-do-not-print\n";
+
+#[test]
+fn fifos_devices_and_huge_files_are_refused_as_every_input() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    mkfifo(&s.join("fifo"));
+    symlink("/dev/zero", s.join("zero")).unwrap();
+    s.write("big.yaml", &"a: 1\n".repeat(300_000));
+    // A template whose definition is a FIFO.
+    std::fs::create_dir_all(s.join("ft/files")).unwrap();
+    mkfifo(&s.join("ft/template.yaml"));
+    run(s.plat().args(["new", "./ft", "api", "--no-input"]))
+        .code(2)
+        .stderr_has("template.yaml is a FIFO, not a regular file");
+    for (values, says) in [
+        ("fifo", "is a FIFO, not a regular file"),
+        ("/dev/zero", "is a device, not a regular file"),
+        ("zero", "is a device, not a regular file"),
+        (
+            "big.yaml",
+            "larger than the 1 MiB plat reads for a values file",
+        ),
+    ] {
+        run(s
+            .plat()
+            .args(["new", &t, "api", "--no-input", "--values", values]))
+        .code(2)
+        .stderr_has(says);
+    }
+    for config in ["fifo", "/dev/zero"] {
+        run(s.plat().env("PLAT_CONFIG", s.join(config)).args(["doctor"]))
+            .code(2)
+            .stderr_has("not a regular file")
+            .stderr_has("plat's config");
+    }
+    for policy in ["fifo", "zero"] {
+        run(s.plat().args(["doctor", "--no-config", "--policy", policy]))
+            .code(2)
+            .stderr_has("not a regular file");
+    }
+    run(s.plat().args(["manifest", "validate", "fifo"]))
+        .code(2)
+        .stderr_has("is a FIFO");
+    run(s.plat().args(["manifest", "validate", "big.yaml"]))
+        .code(2)
+        .stderr_has("larger than the 1 MiB plat reads for a platform.yaml");
+    assert!(!s.join("api").exists());
+}
+
+#[test]
+fn a_template_cannot_reach_outside_itself() {
+    let s = Scratch::new();
+    s.write("secret.yaml", SECRET);
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    std::fs::remove_file(s.join("t/template.yaml")).unwrap();
+    symlink(s.join("secret.yaml"), s.join("t/template.yaml")).unwrap();
+    let r = run(s.plat().args(["new", &t, "api", "--no-input"]));
+    r.code(2).stderr_has("outside the template");
+    assert!(!r.stderr.contains("s3cr3t"), "{}", r.stderr);
+    // Its `files/` as a link to a directory outside.
+    s.write("elsewhere/id_rsa", "PRIVATE KEY\n");
+    s.write(
+        "u/template.yaml",
+        "name: u\nversion: 1.0.0\nmanifest: {metadata: {owner: team-u}}\n",
+    );
+    symlink(s.join("elsewhere"), s.join("u/files")).unwrap();
+    run(s.plat().args(["new", "./u", "api", "--no-input"]))
+        .code(2)
+        .stderr_has("the `files/` directory resolves to")
+        .stderr_has("outside the template");
+    assert!(!s.join("api").exists(), "nothing written");
+}
+
+#[test]
+fn a_repository_cannot_lead_sync_validate_or_doctor_outside_it() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    s.write("secret.yaml", SECRET);
+    let manifest = s.join("api/platform.yaml");
+    std::fs::rename(&manifest, s.join("real-platform.yaml")).unwrap();
+    symlink(s.join("secret.yaml"), &manifest).unwrap();
+    commit_all(&s.join("api"));
+    for args in [
+        vec!["sync", "api"],
+        vec!["manifest", "validate", "api/platform.yaml"],
+    ] {
+        let r = run(s.plat().args(&args));
+        r.code(2).stderr_has("outside the service");
+        assert!(!r.stderr.contains("s3cr3t"), "{args:?}: {}", r.stderr);
+    }
+    let r = run(s.plat().args(["doctor", "api", "--format", "json"]));
+    r.code(1);
+    assert!(r.stdout.contains("outside the service"), "{}", r.stdout);
+    assert!(!r.stdout.contains("s3cr3t"), "{}", r.stdout);
+}
+
+#[test]
+fn repository_content_alone_never_hangs_or_floods_doctor() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    // The template its platform.yaml names reads /dev/zero as its definition.
+    s.write("tpl/files/.keep", "");
+    symlink("/dev/zero", s.join("tpl/template.yaml")).unwrap();
+    s.edit(
+        "api/platform.yaml",
+        "source: builtin:service",
+        "source: ../tpl",
+    );
+    // A managed file and the Dockerfile that are FIFOs or devices.
+    let k8s = s.join("api/deploy/k8s/dev/service.yaml");
+    std::fs::remove_file(&k8s).unwrap();
+    mkfifo(&k8s);
+    std::fs::remove_file(s.join("api/Dockerfile")).unwrap();
+    symlink("/dev/zero", s.join("api/Dockerfile")).unwrap();
+    let r = run(s.plat().args(["doctor", "api", "--format", "json"]));
+    r.code(1);
+    let doc = r.json();
+    let failed = |id: &str| -> String {
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["id"] == id && c["status"] == "fail")
+            .map(|c| c["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        failed("PLAT601").contains("outside the template"),
+        "{}",
+        failed("PLAT601")
+    );
+    assert!(
+        failed("PLAT401").contains("outside the service"),
+        "{}",
+        failed("PLAT401")
+    );
+    // With the template back, the FIFO among the managed files is named.
+    s.edit(
+        "api/platform.yaml",
+        "source: ../tpl",
+        "source: builtin:service",
+    );
+    let r = run(s.plat().args(["doctor", "api", "--format", "json"]));
+    let doc = r.json();
+    let drift: Vec<&str> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == "PLAT500" && c["status"] == "fail")
+        .map(|c| c["message"].as_str().unwrap())
+        .collect();
+    assert!(drift.iter().any(|m| m.contains("is a FIFO")), "{drift:?}");
+}
+
+/// A FIFO or a device as the PATH of doctor or sync is a usage error, as
+/// a regular file is, and nothing waits on it.
+#[test]
+fn special_files_as_a_path_are_usage_errors() {
+    let s = Scratch::new();
+    mkfifo(&s.join("fifo"));
+    for args in [
+        vec!["doctor", "fifo"],
+        vec!["doctor", "/dev/null"],
+        vec!["sync", "fifo"],
+    ] {
+        run(s.plat().args(&args))
+            .code(2)
+            .stderr_has("neither a file nor a directory");
+    }
+    s.write("notes.txt", "hi");
+    run(s.plat().args(["doctor", "notes.txt"]))
+        .code(2)
+        .stderr_has("`notes.txt` is a file, not a directory or a platform.yaml");
+}
