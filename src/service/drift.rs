@@ -307,9 +307,6 @@ pub fn compare(root: &Path, expected: &Expected) -> Result<Vec<Change>> {
 
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// A managed path that cannot be read: the service's content is the
-/// user's input.
-
 /// A file's bytes for comparing with `want` bytes: all of them when the
 /// sizes agree, else enough for a diff, so a huge file costs no more than
 /// a normal one.
