@@ -29,7 +29,7 @@ pub fn run(args: SyncArgs, ui: Ui, env: &Environment) -> Result<u8> {
     let write = pending && !args.check && !args.dry_run;
     if write {
         sync::refuse_dirty(&located, &drift.changes, args.allow_dirty)?;
-        sync::apply(&drift.root, &drift.changes, drift.upgrade.as_ref())?;
+        sync::apply(&located, &drift.changes, drift.upgrade.as_ref())?;
     }
     match args.format {
         Format::Json => output::json(&json_report(&drift, write, pending))?,

@@ -104,7 +104,7 @@ pub fn apply(located: &Located, report: &ServiceReport, allow_dirty: bool) -> Re
         .clone()
         .filter(|_| report.counts(CheckId::TemplateVersion));
     sync::refuse_dirty(located, &changes, allow_dirty)?;
-    sync::apply(&report.root, &changes, upgrade.as_ref())?;
+    sync::apply(located, &changes, upgrade.as_ref())?;
     Ok(Fixed { changes, upgrade })
 }
 

@@ -50,6 +50,7 @@ pub fn preflight(req: &NewRequest) -> Result<()> {
     if req.git {
         git::check_branch(&req.branch)?;
     }
+    git::refuse_repository_files(&req.target, &git::enclosing(&req.target, &req.ceilings))?;
     if !req.force && staging::target_state(&req.target)? == staging::TargetState::NonEmpty {
         bail!(InputError(not_empty(req)));
     }

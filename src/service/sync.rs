@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::drift::{self, Change, ChangeKind, Upgrade};
 use super::locate::Located;
-use crate::effects::git::RepoState;
+use crate::effects::git::{self, RepoState};
 use crate::effects::{interrupt, replace};
 use crate::error::InputError;
 use crate::manifest::{self, Manifest, MANIFEST_FILE};
@@ -158,7 +158,9 @@ pub fn refuse_dirty(located: &Located, changes: &[Change], allow_dirty: bool) ->
 
 /// Applies `changes` under `root`, each file replaced whole, then
 /// platform.yaml for an upgrade. An interrupt stops between two files.
-pub fn apply(root: &Path, changes: &[Change], upgrade: Option<&Upgrade>) -> Result<()> {
+pub fn apply(located: &Located, changes: &[Change], upgrade: Option<&Upgrade>) -> Result<()> {
+    let root = located.root.as_path();
+    git::refuse_repository_files(root, &located.repo)?;
     for c in changes {
         replace::refuse_symlinks(root, &c.path)?;
     }

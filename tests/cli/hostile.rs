@@ -189,3 +189,75 @@ fn special_files_as_a_path_are_usage_errors() {
         .code(2)
         .stderr_has("`notes.txt` is a file, not a directory or a platform.yaml");
 }
+
+/// Nothing plat writes lands in a repository's own files: not in a bare
+/// repository (whose hooks git runs), not under any `.git` directory.
+#[test]
+fn no_command_writes_into_a_bare_repository_or_a_git_directory() {
+    let s = Scratch::new();
+    service(&s, "api", &[]);
+    let bare = s.join("bare.git");
+    git2::Repository::init_bare(&bare).unwrap();
+    std::fs::copy(s.join("api/platform.yaml"), bare.join("platform.yaml")).unwrap();
+    let before = crate::support::files_under(&bare);
+    let r = run(s.plat().args(["sync", "bare.git"]));
+    r.code(2).stderr_has("bare repository");
+    let r = run(s.plat().args(["doctor", "bare.git", "--fix"]));
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        crate::support::files_under(&bare),
+        before,
+        "nothing written"
+    );
+    assert!(!bare.join("hooks/post-update").exists());
+    // `plat new` with the current directory inside a bare repository.
+    let r = run(s.plat_with_identity().current_dir(&bare).args([
+        "new",
+        "service",
+        "demo",
+        "--no-input",
+    ]));
+    r.code(2).stderr_has("bare repository");
+    assert!(!bare.join("demo").exists());
+    // Into a `.git` directory, by any path.
+    for output in ["api/.git/hooks/demo", "api/.GIT/x"] {
+        run(s
+            .plat()
+            .args(["new", "service", "demo", "--no-input", "--output", output]))
+        .code(2)
+        .stderr_has("inside a `.git` directory");
+    }
+    std::fs::copy(
+        s.join("api/platform.yaml"),
+        s.join("api/.git/platform.yaml"),
+    )
+    .unwrap();
+    run(s.plat().args(["sync", "api/.git", "--allow-dirty"]))
+        .code(2)
+        .stderr_has("inside a `.git` directory");
+    assert!(!s.join("api/.git/deploy").exists());
+}
+
+/// Branch names follow git's rules, `git check-ref-format --branch`.
+#[test]
+fn branch_names_git_refuses_are_refused() {
+    let s = Scratch::new();
+    for branch in ["HEAD", "-x", "a..b", "a b", "x.lock"] {
+        let flag = format!("--branch={branch}");
+        run(s
+            .plat()
+            .args(["new", "service", "demo", "--no-input", &flag]))
+        .code(2)
+        .stderr_has("is not a valid git branch name");
+    }
+    assert!(!s.join("demo").exists());
+    run(s.plat_with_identity().args([
+        "new",
+        "service",
+        "demo",
+        "--no-input",
+        "--branch",
+        "feature/x-1",
+    ]))
+    .code(0);
+}

@@ -90,11 +90,43 @@ pub fn normalize(p: &Path) -> PathBuf {
     p.components().collect()
 }
 
-/// Checks a branch name before anything is written.
+/// Checks a branch name before anything is written, by git's own rules
+/// (`git check-ref-format --branch`: not `HEAD`, not starting with `-`).
 pub fn check_branch(branch: &str) -> Result<()> {
-    if !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
+    if !git2::Branch::name_is_valid(branch).unwrap_or(false) {
         bail!(InputError(format!(
-            "`{branch}` is not a valid git branch name (--branch)"
+            "`{branch}` is not a valid git branch name (--branch); git refuses it (`git check-ref-format --branch`)"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses to write at `path` (which may not exist yet) when it is part of
+/// a repository's own files: in a bare repository (its hooks and config
+/// are there), or under any `.git` directory. `around` is the repository
+/// around `path`.
+pub fn refuse_repository_files(path: &Path, around: &RepoState) -> Result<()> {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let existing = absolute
+        .ancestors()
+        .find(|p| p.exists())
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .unwrap_or_else(|| absolute.clone());
+    let in_git_dir = [absolute.as_path(), existing.as_path()].iter().any(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().eq_ignore_ascii_case(".git"))
+    });
+    if in_git_dir {
+        bail!(InputError(format!(
+            "`{}` is inside a `.git` directory; plat never writes into git's own files",
+            path.display()
+        )));
+    }
+    if let RepoState::Bare { git_dir } = around {
+        bail!(InputError(format!(
+            "`{}` is inside the bare repository at {}: it has no working tree, and its files (hooks, config) are git's; run plat in a clone, or choose a directory outside it",
+            path.display(),
+            git_dir.display()
         )));
     }
     Ok(())
