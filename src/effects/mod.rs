@@ -8,3 +8,4 @@ pub mod git;
 pub mod interrupt;
 pub mod replace;
 pub mod staging;
+pub mod stale;

@@ -37,6 +37,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    super::stale::remove_left_behind(dir, "tmp");
     let tmp = dir.join(format!(".{name}.plat-tmp-{}", std::process::id()));
     let _busy = Replacing::start();
     let result = (|| -> Result<()> {

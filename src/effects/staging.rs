@@ -44,6 +44,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        super::stale::remove_left_behind(parent, "staging");
         let path = parent.join(format!(".{name}.plat-staging-{}", std::process::id()));
         let cleanup = Cleanup::register(&path);
         fs::create_dir(&path).with_context(|| {

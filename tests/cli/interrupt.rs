@@ -105,3 +105,41 @@ fn ctrl_c_during_an_endless_render_stops_at_once() {
     assert!(took < Duration::from_secs(30), "took {took:?} to stop");
     assert_eq!(s.entries(), ["t"]);
 }
+
+/// SIGKILL cannot be caught: the staging directory stays. The next
+/// `plat new` beside it sees that its process is gone and removes it.
+#[cfg(unix)]
+#[test]
+fn the_next_new_removes_what_a_killed_one_left() {
+    let s = Scratch::new();
+    let t = many_files(&s);
+    let child = spawn(
+        s.plat_with_identity()
+            .args(["new", &t, "api", "--no-input"]),
+    );
+    let start = Instant::now();
+    while !s.entries().iter().any(|e| e.contains("plat-staging")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "staging never began"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let (code, _, _) = signal(child, "-KILL");
+    assert_eq!(code, None, "killed by a signal");
+    let left: Vec<String> = s
+        .entries()
+        .into_iter()
+        .filter(|e| e.contains("plat-staging"))
+        .collect();
+    assert_eq!(left.len(), 1, "{:?}", s.entries());
+    run(s
+        .plat()
+        .args(["new", "service", "web", "--no-input", "--no-git"]))
+    .code(0);
+    assert_eq!(
+        s.entries(),
+        ["t", "web"],
+        "the killed run's staging is gone"
+    );
+}
