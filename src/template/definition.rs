@@ -162,6 +162,7 @@ impl Definition {
         for (i, r) in self.rules.iter().enumerate() {
             rule_problems(i, r, &mut out);
         }
+        out.extend(super::names::problems(self));
         out
     }
 

@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod definition;
+pub mod names;
 pub mod pathcheck;
 pub mod paths;
 pub mod plan;

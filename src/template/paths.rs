@@ -53,22 +53,22 @@ pub(crate) fn check_rendered_path(source: &str, rendered: &str) -> Result<()> {
     let Err(e) = pathcheck::check_relative(rendered) else {
         return Ok(());
     };
+    bail!(InputError(format!(
+        "file name `files/{source}` renders to an unsafe path: {e}{}",
+        uses(source)
+    )))
+}
+
+/// ` (it uses the variables a, b)` for a file name, or nothing.
+pub(crate) fn uses(source: &str) -> String {
     let mut vars = BTreeSet::new();
     variables_in(source, &mut vars);
-    let uses = match vars.len() {
+    let vars: Vec<String> = vars.into_iter().collect();
+    match vars.len() {
         0 => String::new(),
-        1 => format!(
-            " (it uses the variable {})",
-            vars.into_iter().collect::<Vec<_>>()[0]
-        ),
-        _ => format!(
-            " (it uses the variables {})",
-            vars.into_iter().collect::<Vec<_>>().join(", ")
-        ),
-    };
-    bail!(InputError(format!(
-        "file name `files/{source}` renders to an unsafe path: {e}{uses}"
-    )))
+        1 => format!(" (it uses the variable {})", vars[0]),
+        _ => format!(" (it uses the variables {})", vars.join(", ")),
+    }
 }
 
 /// Variables used in file and directory names, whose values must be safe

@@ -19,3 +19,4 @@ mod prompt;
 mod rules;
 mod safety;
 mod sync;
+mod typos;

@@ -62,7 +62,10 @@ fn git_dirs_absolute_and_windows_names_are_refused() {
         ("{{ '.GIT' }}/hooks/x", ".git"),
         ("{{ 'con' }}.txt", "reserved device name"),
         ("{{ 'a:b' }}", "Windows"),
-        ("{{ 'x/' }}/y", "skipped"),
+        // One rule for every value in a name: an empty segment is refused,
+        // as it is for an answered variable.
+        ("{{ 'x/' }}/y", "empty path segment"),
+        ("{{ '' }}/y", "skipped"),
     ] {
         let s = Scratch::new();
         let t = s.template(

@@ -120,6 +120,7 @@ impl<'a> Resolver<'a> {
         // likely depends on that: it is skipped, not reported again.
         let degraded = !self.problems.is_empty() || !self.missing.is_empty();
         if !self.applies(var, degraded) {
+            self.warn_unused(var);
             return Ok(());
         }
         let default = self.default_of(var, degraded);
@@ -149,6 +150,21 @@ impl<'a> Resolver<'a> {
                     .push(format!("variable `{}`: its `when` failed: {e}", var.name));
                 false
             }
+        }
+    }
+
+    /// An answer given on purpose (`--set`, a values file) to a variable
+    /// whose `when` is false is not used: say so.
+    fn warn_unused(&mut self, var: &Variable) {
+        let Some((_, source)) = supplied_value(var, self.inputs) else {
+            return;
+        };
+        if matches!(source, Source::Set | Source::ValuesFile(_)) {
+            self.answers.warnings.push(format!(
+                "ignoring `{}` from {source}: the variable is not asked, because its `when` (`{}`) is false",
+                var.name,
+                var.when.as_deref().unwrap_or_default()
+            ));
         }
     }
 
