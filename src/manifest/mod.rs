@@ -17,6 +17,7 @@
 //! position index in `positions.rs` and located-later problems in `issue.rs`.
 
 mod checks;
+mod document;
 mod issue;
 pub mod patterns;
 mod positions;
@@ -31,6 +32,7 @@ use crate::util::suggest::did_you_mean;
 use crate::util::yaml::MAX_DEPTH;
 use issue::{render_path, At, Issue, Seg};
 
+pub use document::{load_yaml, Document};
 pub use patterns::{
     CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, PROBE_PATH_PATTERN, QUANTITY_PATTERN,
     STAGE_NAME_PATTERN,
@@ -103,45 +105,28 @@ fn derived_schema() -> serde_json::Value {
 /// Reads a manifest from YAML text, reporting every problem found, each with
 /// its line and column, sorted by position.
 pub fn parse(text: &str) -> Result<Manifest, Vec<Problem>> {
-    let value = load_yaml(text).map_err(|p| vec![p])?;
-    parse_loaded(text, value)
+    let doc = load_yaml(text).map_err(|p| vec![p])?;
+    parse_loaded(text, doc)
 }
 
-/// The YAML step of [`parse`]: the text as a value, within plat's limits
-/// on size and nesting, or the one problem that stops it.
-pub fn load_yaml(text: &str) -> Result<serde_yaml::Value, Problem> {
-    let whole = |message: String, at: Option<(usize, usize)>| Problem {
-        path: String::new(),
-        line: at.map(|a| a.0),
-        column: at.map(|a| a.1),
-        message,
+/// Like [`parse`], for text the caller has already loaded into `doc`.
+pub fn parse_loaded(text: &str, doc: Document) -> Result<Manifest, Vec<Problem>> {
+    let issues = match load(doc.value) {
+        Ok(m) if doc.early.is_empty() => return Ok(m),
+        Ok(_) => Vec::new(),
+        Err(issues) => issues,
     };
-    if text.len() > MAX_MANIFEST_BYTES {
-        return Err(whole(
-            format!(
-                "the file is {} bytes, more than the {MAX_MANIFEST_BYTES} plat reads; is this the right file?",
-                text.len()
-            ),
-            None,
-        ));
-    }
-    if let Some(at) = crate::util::yaml::too_deep_fast(text, MAX_DEPTH) {
-        return Err(whole(
-            format!("the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"),
-            Some(at),
-        ));
-    }
-    serde_yaml::from_str(text).map_err(|err| yaml_problem(&err, text))
-}
-
-/// Like [`parse`], for text the caller has already loaded into `value`.
-pub fn parse_loaded(text: &str, value: serde_yaml::Value) -> Result<Manifest, Vec<Problem>> {
-    load(value).map_err(|issues| {
-        let index = positions::Index::build(text);
-        let mut problems: Vec<Problem> = issues.iter().map(|i| index.locate(i)).collect();
-        problems.sort_by_key(|p| (p.line.unwrap_or(0), p.column.unwrap_or(0)));
-        problems
-    })
+    let index = positions::Index::build(text);
+    // A value replaced while loading (a number too large) is reported once,
+    // by what replaced it.
+    let mut problems: Vec<Problem> = issues
+        .iter()
+        .map(|i| index.locate(i))
+        .filter(|p| !doc.early.iter().any(|e| e.path == p.path))
+        .collect();
+    problems.extend(doc.early);
+    problems.sort_by_key(|p| (p.line.unwrap_or(0), p.column.unwrap_or(0)));
+    Err(problems)
 }
 
 /// Reads a manifest assembled in memory (for example from a template's
@@ -206,31 +191,5 @@ fn load(value: serde_yaml::Value) -> Result<Manifest, Vec<Issue>> {
         Ok(manifest)
     } else {
         Err(issues)
-    }
-}
-
-fn yaml_problem(err: &serde_yaml::Error, text: &str) -> Problem {
-    let mut message = crate::util::yaml::message(err);
-    let mut path = String::new();
-    let mut position = err.location().map(|l| (l.line(), l.column()));
-    let hint = crate::util::yaml::hint(err);
-    if !hint.is_empty() {
-        message.push_str(&hint);
-    } else if let Some(i) = message.find("duplicate entry") {
-        // The loader names the mapping and points at its start; point at the repeated key.
-        if i >= 2 {
-            path = message[..i - 2].to_string();
-            message.drain(..i);
-        }
-        message.push_str("; each key may appear only once in a mapping, remove one of them");
-        if let Some(at) = position {
-            position = positions::Index::build(text).duplicate_key(at).or(position);
-        }
-    }
-    Problem {
-        path,
-        line: position.map(|p| p.0),
-        column: position.map(|p| p.1),
-        message,
     }
 }

@@ -236,7 +236,7 @@ impl Engine {
             InputError(format!(
                 "rendering `files/{}`: {}",
                 file.path,
-                tera_env::describe(&e)
+                tera_env::describe_as(&e, &format!("files/{}", file.path))
             ))
         })?;
         let contents = buf.0;

@@ -69,8 +69,14 @@ pub fn eval_value(tera: &Tera, expr: &str, ctx: &Context) -> Result<serde_json::
 }
 
 /// A Tera error with its whole chain: Tera puts the useful part (the
-/// location and the reason) in the sources.
+/// location and the reason) in the sources. Tera's own name for a string
+/// rendered on its own is replaced by what plat was rendering.
 pub fn describe(err: &tera::Error) -> String {
+    describe_as(err, "the expression")
+}
+
+/// [`describe`], naming the source `name` (`files/README.md`).
+pub fn describe_as(err: &tera::Error, name: &str) -> String {
     let mut out = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -81,7 +87,8 @@ pub fn describe(err: &tera::Error) -> String {
         }
         source = s.source();
     }
-    out
+    out.replace("__tera_one_off", name)
+        .replace("//files/", "files/")
 }
 
 #[cfg(test)]
@@ -104,6 +111,16 @@ mod tests {
         assert_eq!(render("{{ n | camel_case }}"), "paymentsApiV2");
         assert_eq!(render("{{ n | shouty_snake_case }}"), "PAYMENTS_API_V2");
         assert_eq!(render("{{ n | json }}"), "\"Payments API v2\"");
+    }
+
+    #[test]
+    fn errors_name_what_plat_rendered_not_teras_internals() {
+        let tera = new_tera();
+        let err = render_str(&tera, "{{ 1 / 0 }}", &Context::new())
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("__tera"), "{err}");
+        assert!(err.contains("the expression:1:"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,42 @@ pub fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// The first YAML tag in `text` (`!!binary`, `!!python/object:...`,
+/// `!<...>`), with its line and column. plat's files are plain data: a
+/// tag changes what a value means, so plat refuses it.
+pub fn first_tag(text: &str) -> Option<(usize, usize, String)> {
+    if !text.contains('!') {
+        return None;
+    }
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, tag)
+            | Event::MappingStart(_, tag) => tag,
+            Event::StreamEnd => return None,
+            _ => continue,
+        };
+        if let Some(t) = tag {
+            let shown = match t.handle.as_str() {
+                "" => format!("!<{}>", t.suffix),
+                "tag:yaml.org,2002:" => format!("!!{}", t.suffix),
+                handle => format!("{handle}{}", t.suffix),
+            };
+            return Some((span.start.line(), span.start.col() + 1, shown));
+        }
+    }
+    None
+}
+
+/// Why a tag is refused, and what to write instead.
+pub fn tag_message(tag: &str) -> String {
+    let tag: String = tag.chars().take(40).collect();
+    format!(
+        "YAML tags such as `{tag}` are not allowed: plat reads plain data; write the value itself"
+    )
+}
+
 /// [`too_deep`] for text that is usually shallow: a linear byte scan
 /// bounds the nesting first (indentation, open brackets, `- ` runs), and
 /// only text that could be deep pays for the exact pass.
@@ -94,17 +130,85 @@ pub fn from_str<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T> {
             "{origin}:{line}:{column}: the document is nested too deeply; plat reads at most {MAX_DEPTH} levels"
         )));
     }
+    if let Some((line, column, tag)) = first_tag(text) {
+        bail!(InputError(format!(
+            "{origin}:{line}:{column}: {}",
+            tag_message(&tag)
+        )));
+    }
     serde_yaml::from_str(text).map_err(|e| describe(&e, origin))
 }
 
 /// A YAML error's message without the " at line L column C" the loader
-/// appends: plat shows the location its own way.
+/// appends (plat shows the location its own way), in plat's words.
 pub fn message(err: &serde_yaml::Error) -> String {
     let mut message = err.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
-    message
+    plain(&message)
+}
+
+/// Longest excerpt of a value an error quotes.
+const EXCERPT: usize = 40;
+
+/// A decoder's message in plat's words: no Rust type names (`struct
+/// Definition`, `as u128`), and no quoted value longer than a short
+/// excerpt (the file may hold what must not be printed whole).
+pub fn plain(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..=start]);
+        rest = &rest[start + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let quoted = &rest[..end.unwrap_or(rest.len())];
+        if quoted.chars().count() > EXCERPT {
+            out.extend(quoted.chars().take(EXCERPT));
+            out.push('…');
+        } else {
+            out.push_str(quoted);
+        }
+        match end {
+            Some(e) => {
+                out.push('"');
+                rest = &rest[e + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    rust_words(&out)
+}
+
+/// Rust's words for types, as serde's messages have them, in plat's.
+fn rust_words(message: &str) -> String {
+    let mut out = message
+        .replace(" as u128", " (too large)")
+        .replace(" as i128", " (too large)");
+    for (rust, plat) in [
+        ("expected struct ", "a mapping"),
+        ("expected enum ", "one of its values"),
+    ] {
+        while let Some(i) = out.find(rust) {
+            let name_end = out[i + rust.len()..]
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .map_or(out.len(), |e| i + rust.len() + e);
+            out.replace_range(i..name_end, &format!("expected {plat}"));
+        }
+    }
+    out
 }
 
 /// What to do about the loader's limits that protect against hostile
@@ -138,6 +242,39 @@ pub fn describe(err: &serde_yaml::Error, origin: &str) -> anyhow::Error {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn messages_use_plat_words_and_short_excerpts() {
+        let long = "root:x:0:0:root:/root:/bin/bash daemon:x:1:1:daemon";
+        let m = plain(&format!(
+            "invalid type: string \"{long}\", expected struct Definition"
+        ));
+        assert_eq!(
+            m,
+            "invalid type: string \"root:x:0:0:root:/root:/bin/bash daemon:x…\", expected a mapping"
+        );
+        assert_eq!(
+            plain("invalid type: integer `99999999999999999999` as u128, expected u16"),
+            "invalid type: integer `99999999999999999999` (too large), expected u16"
+        );
+        assert_eq!(plain("say \"a \\\" b\" ok"), "say \"a \\\" b\" ok");
+    }
+
+    #[test]
+    fn tags_are_refused_wherever_they_are() {
+        for doc in [
+            "owner: !!binary dGVhbQ==\n",
+            "a: !!python/object:os.system x\n",
+            "b: !<tag:yaml.org,2002:str> y\n",
+            "- !!map {a: 1}\n",
+        ] {
+            let err = from_str::<serde_yaml::Value>(doc, "v.yaml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("YAML tags such as"), "{doc}: {err}");
+        }
+        assert_eq!(first_tag("a: 'no!tags!here' # nor !here\n"), None);
+    }
 
     #[test]
     fn names_file_line_and_column() {

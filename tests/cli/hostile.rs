@@ -261,3 +261,102 @@ fn branch_names_git_refuses_are_refused() {
     ]))
     .code(0);
 }
+
+/// YAML tags are refused in every file plat reads as data, as
+/// docs/manifest.md says.
+#[test]
+fn yaml_tags_are_refused_in_plats_own_files() {
+    let s = Scratch::new();
+    s.write(
+        "platform.yaml",
+        "apiVersion: plat.dev/v1\nkind: Service\nmetadata:\n  name: demo\n  owner: !!binary dGVhbS1wYXltZW50cw==\n",
+    );
+    run(s.plat().args(["manifest", "validate"]))
+        .code(1)
+        .stdout_has("platform.yaml:5:10: YAML tags such as `!!binary` are not allowed");
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    for (file, text) in [
+        ("v1.yaml", "owner: !!python/object:os.system x\n"),
+        ("v2.yaml", "owner: !<tag:yaml.org,2002:str> x\n"),
+        ("v3.yaml", "owner: !!str x\n"),
+    ] {
+        s.write(file, text);
+        run(s
+            .plat()
+            .args(["new", &t, "api", "--no-input", "--values", file]))
+        .code(2)
+        .stderr_has("YAML tags such as");
+    }
+    s.write(
+        "t/template.yaml",
+        &format!("{KITCHEN_SINK}\nextra: !!map {{}}\n"),
+    );
+    run(s.plat().args(["new", &t, "api", "--no-input"]))
+        .code(2)
+        .stderr_has("YAML tags such as `!!map`");
+}
+
+/// A number too large for any field is one problem among all the others,
+/// not the only one.
+#[test]
+fn a_huge_number_is_one_problem_among_all() {
+    let s = Scratch::new();
+    s.write(
+        "platform.yaml",
+        "apiVersion: plat.dev/v1\nkind: Service\nmetadata:\n  name: Demo\n  owner: team\ninfrastructure:\n  image: {registry: r.io, repository: demo}\n  port: 99999999999999999999999\n  replicas: -5\n",
+    );
+    let r = run(s.plat().args(["manifest", "validate", "--format", "json"]));
+    r.code(1);
+    let doc = r.json();
+    let problems: Vec<String> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["path"].as_str().unwrap(),
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].starts_with("metadata.name"), "{problems:#?}");
+    assert_eq!(
+        problems[1],
+        "infrastructure.port 99999999999999999999999 is too large a number for any field of platform.yaml"
+    );
+    assert!(
+        problems[2].starts_with("infrastructure.replicas"),
+        "{problems:#?}"
+    );
+}
+
+/// Messages speak of plat's files and values: no Rust type names, no
+/// Tera internals, and never more than a short excerpt of a value.
+#[test]
+fn messages_name_plats_concepts_and_quote_only_excerpts() {
+    let s = Scratch::new();
+    let long = "x".repeat(200);
+    s.write("t/files/a.txt", "{{ 1 / 0 }}\n");
+    for (yaml, says) in [
+        ("[1, 2]\n".to_string(), "expected a mapping".to_string()),
+        (
+            format!("name: t\nversion: 1.0.0\nvariables: \"{long}\"\n"),
+            format!("\"{}…\"", "x".repeat(40)),
+        ),
+    ] {
+        s.write("t/template.yaml", &yaml);
+        let r = run(s.plat().args(["new", "./t", "api", "--no-input"]));
+        r.code(2).stderr_has(&says);
+        assert!(!r.stderr.contains("struct"), "{}", r.stderr);
+        assert!(!r.stderr.contains(&long), "{}", r.stderr);
+    }
+    s.write(
+        "t/template.yaml",
+        "name: t\nversion: 1.0.0\nmanifest: {metadata: {owner: team-t}}\n",
+    );
+    let r = run(s.plat().args(["new", "./t", "api", "--no-input"]));
+    r.code(2).stderr_has("files/a.txt:1:");
+    assert!(!r.stderr.contains("__tera"), "{}", r.stderr);
+}

@@ -8,7 +8,7 @@ use super::{ManifestDoc, Run};
 use crate::doctor::check_id::CheckId;
 use crate::doctor::finding::Location;
 use crate::effects::git::RepoState;
-use crate::manifest::{self, Manifest, Positions, MANIFEST_FILE};
+use crate::manifest::{self, Document, Manifest, Positions, MANIFEST_FILE};
 use crate::service::locate::Located;
 use crate::util::read::{self, Input};
 
@@ -46,9 +46,9 @@ type Blocked = Box<State>;
 /// state its failure leaves.
 fn checked(run: &mut Run, located: &Located) -> Result<State, Blocked> {
     let path = present(run, located)?;
-    let (text, value) = parses(run, &located.root, path)?;
-    let value = api_version(run, &text, value)?;
-    Ok(valid(run, text, value))
+    let (text, doc) = parses(run, &located.root, path)?;
+    let doc = api_version(run, &text, doc)?;
+    Ok(valid(run, text, doc))
 }
 
 /// PLAT100: platform.yaml's path.
@@ -72,7 +72,7 @@ fn present<'l>(run: &mut Run, located: &'l Located) -> Result<&'l Path, Blocked>
 }
 
 /// PLAT101: platform.yaml's text and the YAML mapping it holds.
-fn parses(run: &mut Run, root: &Path, path: &Path) -> Result<(String, serde_yaml::Value), Blocked> {
+fn parses(run: &mut Run, root: &Path, path: &Path) -> Result<(String, Document), Blocked> {
     let parsed = text_of(root, path).and_then(|text| match parse_yaml(&text) {
         Ok(value) => Ok((text, value)),
         Err(p) => Err((
@@ -102,19 +102,15 @@ fn parses(run: &mut Run, root: &Path, path: &Path) -> Result<(String, serde_yaml
     }
 }
 
-/// PLAT103: this plat reads the manifest's apiVersion and kind. `value`
-/// is handed back, or kept in the blocked state for policy rules.
-fn api_version(
-    run: &mut Run,
-    text: &str,
-    value: serde_yaml::Value,
-) -> Result<serde_yaml::Value, Blocked> {
-    let Some((field, msg)) = api_version_problem(&value) else {
+/// PLAT103: this plat reads the manifest's apiVersion and kind. `doc`
+/// is handed back, or its value kept in the blocked state for policy rules.
+fn api_version(run: &mut Run, text: &str, doc: Document) -> Result<Document, Blocked> {
+    let Some((field, msg)) = api_version_problem(&doc.value) else {
         run.pass(
             CheckId::ManifestApiVersion,
             format!("apiVersion {}", manifest::API_VERSION),
         );
-        return Ok(value);
+        return Ok(doc);
     };
     let reason = "platform.yaml's apiVersion is not supported";
     let line = Positions::of(text).line(field);
@@ -129,14 +125,15 @@ fn api_version(
         reason,
     );
     Err(Box::new(State {
-        value,
+        value: doc.value,
         ..State::blocked(CheckId::ManifestApiVersion, reason)
     }))
 }
 
 /// PLAT102: the manifest against its schema, one failure per problem.
-fn valid(run: &mut Run, text: String, value: serde_yaml::Value) -> State {
-    match manifest::parse_loaded(&text, value.clone()) {
+fn valid(run: &mut Run, text: String, doc: Document) -> State {
+    let value = doc.value.clone();
+    match manifest::parse_loaded(&text, doc) {
         Ok(m) => {
             run.pass(CheckId::ManifestValid, "platform.yaml is valid");
             State {
@@ -206,15 +203,16 @@ fn text_of(root: &Path, path: &Path) -> Result<String, (String, Option<usize>)> 
 }
 
 /// platform.yaml as a YAML mapping, or why not.
-fn parse_yaml(text: &str) -> Result<serde_yaml::Value, manifest::Problem> {
+fn parse_yaml(text: &str) -> Result<Document, manifest::Problem> {
     let whole = |message: &str, line| manifest::Problem {
         path: String::new(),
         line,
         column: None,
         message: message.into(),
     };
-    match manifest::load_yaml(text)? {
-        v @ serde_yaml::Value::Mapping(_) => Ok(v),
+    let doc = manifest::load_yaml(text)?;
+    match doc.value {
+        serde_yaml::Value::Mapping(_) => Ok(doc),
         serde_yaml::Value::Null => Err(whole(
             "the file is empty; it needs apiVersion, kind and metadata",
             None,
