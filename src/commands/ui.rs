@@ -61,7 +61,8 @@ impl Ui {
         line(format_args!("{YELLOW}warning{YELLOW:#}: {message}"));
     }
 
-    /// Prints an error and its causes.
+    /// Prints an error and its causes, and what to do about a failing
+    /// machine (a full disk, a read-only file system).
     pub fn error(&self, err: &anyhow::Error) {
         let mut chain = err.chain();
         if let Some(first) = chain.next() {
@@ -70,5 +71,28 @@ impl Ui {
         for cause in chain {
             line(format_args!("  {DIM}caused by:{DIM:#} {cause}"));
         }
+        if let Some(hint) = environment_hint(err) {
+            line(format_args!("  {CYAN}hint{CYAN:#}: {hint}"));
+        }
     }
+}
+
+/// What to do when the machine failed plat, said in plain words.
+fn environment_hint(err: &anyhow::Error) -> Option<&'static str> {
+    use std::io::ErrorKind;
+    let io = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<std::io::Error>())?;
+    Some(match io.kind() {
+        ErrorKind::StorageFull => "the disk is full: free some space and run the command again",
+        ErrorKind::FileTooLarge => {
+            "a file grew larger than this process may write (see `ulimit -f`) or the file system holds"
+        }
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only: write somewhere else",
+        ErrorKind::PermissionDenied => {
+            "permission denied: check who owns the file and its directory"
+        }
+        ErrorKind::QuotaExceeded => "the disk quota is exceeded: free some space",
+        _ => return None,
+    })
 }

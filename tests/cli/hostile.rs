@@ -360,3 +360,54 @@ fn messages_name_plats_concepts_and_quote_only_excerpts() {
     r.code(2).stderr_has("files/a.txt:1:");
     assert!(!r.stderr.contains("__tera"), "{}", r.stderr);
 }
+
+/// A failure while writing git's objects says what happened, as the other
+/// write paths do: the file, the reason, what to do; and leaves nothing.
+#[test]
+fn a_failing_git_write_says_what_happened() {
+    let s = Scratch::new();
+    // Each file fits the 1 KiB limit; the packfile of all of them does not.
+    let files: Vec<(String, String)> = (0..16)
+        .map(|i| {
+            let noise: String = (0..900u32)
+                .map(|j| char::from(b'a' + ((i * 7919 + j * 104_729) % 26) as u8))
+                .collect();
+            (format!("f{i:02}.txt"), noise)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 1.0.0\nmanifest: {metadata: {owner: team-t}}\n",
+        &refs,
+    );
+    let mut cmd = s.plat_with_file_limit(1);
+    cmd.env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.com")
+        .env("GIT_COMMITTER_NAME", "A")
+        .env("GIT_COMMITTER_EMAIL", "a@example.com")
+        .args(["new", &t, "api", "--no-input"]);
+    let r = run(&mut cmd);
+    r.code(3)
+        .stderr_has("writing the git packfile")
+        .stderr_has("File too large")
+        .stderr_has("hint: a file grew larger than this process may write");
+    assert_eq!(s.entries(), ["t"], "nothing left behind");
+}
+
+#[test]
+fn an_unreadable_render_timeout_is_an_error() {
+    let s = Scratch::new();
+    run(s.plat().env("PLAT_RENDER_TIMEOUT_MS", "ten").args([
+        "new",
+        "service",
+        "api",
+        "--no-input",
+        "--dry-run",
+    ]))
+    .code(2)
+    .stderr_has("PLAT_RENDER_TIMEOUT_MS is `ten`");
+}
