@@ -204,22 +204,6 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
 fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
     let origin = path.display().to_string();
     let text = read::read_text(path, Input::Values)?;
-    let value: serde_yaml::Value = crate::util::yaml::from_str(&text, &origin)?;
-    let map = match value {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Null => Default::default(),
-        _ => bail!(InputError(format!(
-            "{origin}: a values file must be a mapping of variable names to values, e.g. `owner: team-payments`"
-        ))),
-    };
-    let mut out = BTreeMap::new();
-    for (k, v) in map {
-        let Some(k) = k.as_str() else {
-            bail!(InputError(format!(
-                "{origin}: keys must be variable names (strings)"
-            )));
-        };
-        out.insert(k.to_string(), v);
-    }
-    Ok((origin, out))
+    let values = new::answers::parse_values(&text, &origin)?;
+    Ok((origin, values))
 }

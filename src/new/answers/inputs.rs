@@ -2,9 +2,11 @@
 //! `--set`, a values file and `PLAT_VAR_*` variables, looked up in that
 //! order for each variable, and the keys that name no variable at all.
 
+use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 
 use super::value::Raw;
+use crate::error::InputError;
 use crate::template::definition::{Definition, Variable, NAME_VAR};
 
 /// Prefix of the environment variables that answer template variables.
@@ -69,6 +71,29 @@ pub(super) fn supplied_value(var: &Variable, inputs: &Inputs) -> Option<(Raw, So
         .env
         .get(&env_name)
         .map(|v| (Raw::Text(v.clone()), Source::Env(env_name)))
+}
+
+/// A values file's answers by variable name; `origin` names the file in
+/// errors.
+pub fn parse_values(text: &str, origin: &str) -> Result<BTreeMap<String, serde_yaml::Value>> {
+    let value: serde_yaml::Value = crate::util::yaml::from_str(text, origin)?;
+    let map = match value {
+        serde_yaml::Value::Mapping(m) => m,
+        serde_yaml::Value::Null => Default::default(),
+        _ => bail!(InputError(format!(
+            "{origin}: a values file must be a mapping of variable names to values, e.g. `owner: team-payments`"
+        ))),
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in map {
+        let Some(k) = k.as_str() else {
+            bail!(InputError(format!(
+                "{origin}: keys must be variable names (strings)"
+            )));
+        };
+        out.insert(k.to_string(), v);
+    }
+    Ok(out)
 }
 
 /// Reports keys that answer no variable of `def`: an error from `--set`

@@ -17,7 +17,7 @@ use crate::template::tera_env;
 use inputs::{check_unknown_keys, supplied_value};
 use value::{check, Raw};
 
-pub use inputs::{env_name, Inputs, Source, ENV_PREFIX};
+pub use inputs::{env_name, parse_values, Inputs, Source, ENV_PREFIX};
 
 /// Asks for one value interactively.
 pub trait Prompter {
