@@ -26,7 +26,17 @@ pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let text = read::read_text_in(dir, &path, Input::Manifest).map_err(|e| {
+            let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let inside = dir.join(path.file_name().unwrap_or_default());
+            let text = read::open_in(&dir, &inside)
+                .and_then(|f| f.read_all(Input::Manifest))
+                .map_err(|r| r.into_error(&path, Input::Manifest))
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| {
+                        InputError(format!("{shown} is not UTF-8 text; save it as UTF-8")).into()
+                    })
+                })
+                .map_err(|e| {
                 InputError(format!("{e}; pass the manifest's path, e.g. `plat manifest validate services/api/platform.yaml`"))
             })?;
             let problems = match manifest::parse(&text) {

@@ -136,18 +136,42 @@ pub fn open(path: &Path) -> Result<Opened, Refused> {
     open_with(path, false)
 }
 
-/// Opens `root/rel` only if it resolves inside `root` (itself resolved),
-/// and is a regular file.
+/// Opens `path` only if it resolves inside `root` (a resolved path, as
+/// `canonicalize` gives), and is a regular file.
 pub fn open_in(root: &Path, path: &Path) -> Result<Opened, Refused> {
+    if let Ok(rel) = path.strip_prefix(root) {
+        if no_links_below(root, rel)? {
+            // Plain directories all the way down, inside `root`.
+            return open_with(path, true);
+        }
+    }
     let real = std::fs::canonicalize(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Refused::Missing(e),
         _ => Refused::Io(e),
     })?;
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    if !real.starts_with(&root) {
+    if !real.starts_with(root) {
         return Err(Refused::Outside(real));
     }
     open_with(&real, true)
+}
+
+/// Whether no component of `rel` below `root` is a symbolic link (the
+/// common case, cheaper to check than resolving the whole path).
+fn no_links_below(root: &Path, rel: &Path) -> Result<bool, Refused> {
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        match part {
+            std::path::Component::Normal(name) => at.push(name),
+            _ => return Ok(false),
+        }
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return Ok(false),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Refused::Missing(e)),
+            Err(e) => return Err(Refused::Io(e)),
+        }
+    }
+    Ok(true)
 }
 
 /// Opens `path`, which the caller resolved already: a symbolic link there
