@@ -47,15 +47,9 @@ fn many_files(s: &Scratch) -> String {
     "./t".to_string()
 }
 
+/// Blocks until `plat new` has created its staging directory in `s`.
 #[cfg(unix)]
-fn interrupt_during_write(sig: &str) {
-    let s = Scratch::new();
-    let t = many_files(&s);
-    let child = spawn(
-        s.plat_with_identity()
-            .args(["new", &t, "api", "--no-input"]),
-    );
-    // Wait until staging has begun, then signal at once.
+fn wait_for_staging(s: &Scratch) {
     let start = Instant::now();
     while !s.entries().iter().any(|e| e.contains("plat-staging")) {
         assert!(
@@ -64,6 +58,18 @@ fn interrupt_during_write(sig: &str) {
         );
         std::thread::sleep(Duration::from_millis(1));
     }
+}
+
+#[cfg(unix)]
+fn interrupt_during_write(sig: &str) {
+    let s = Scratch::new();
+    let t = many_files(&s);
+    let child = spawn(
+        s.plat_with_identity()
+            .args(["new", &t, "api", "--no-input"]),
+    );
+    // Signal as soon as staging has begun.
+    wait_for_staging(&s);
     let (code, stderr, _) = signal(child, sig);
     assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
@@ -117,14 +123,7 @@ fn the_next_new_removes_what_a_killed_one_left() {
         s.plat_with_identity()
             .args(["new", &t, "api", "--no-input"]),
     );
-    let start = Instant::now();
-    while !s.entries().iter().any(|e| e.contains("plat-staging")) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "staging never began"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_for_staging(&s);
     let (code, _, _) = signal(child, "-KILL");
     assert_eq!(code, None, "killed by a signal");
     let left: Vec<String> = s
