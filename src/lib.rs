@@ -19,6 +19,7 @@ mod commands;
 pub mod doctor;
 pub mod effects;
 pub mod error;
+pub mod fetch;
 pub mod manifest;
 pub mod new;
 pub mod service;

@@ -18,5 +18,7 @@ mod pipe;
 mod prompt;
 mod rules;
 mod safety;
+mod servers;
+mod sources;
 mod sync;
 mod typos;

@@ -1,0 +1,73 @@
+//! The network transports plat registers with libgit2. git2 is built
+//! without its `https` and `ssh` features (they initialise OpenSSL in every
+//! process that touches git2); plat brings its own: smart HTTP on ureq and
+//! rustls ([`http`]) and ssh through the OpenSSH client ([`ssh`]). They are
+//! registered the first time a network source is fetched, never before.
+//! `file://` and `git://` are libgit2's own.
+
+pub mod http;
+pub mod ssh;
+
+use anyhow::Result;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// How plat reaches git servers: everything the transports need, read from
+/// the environment once by the rim.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// Never touch the network (`--offline`, `PLAT_OFFLINE=1`).
+    pub offline: bool,
+    /// Connecting to a server fails after this long.
+    pub connect_timeout: Duration,
+    /// A server that sends nothing for this long fails the fetch.
+    pub idle_timeout: Duration,
+    pub http: http::HttpSettings,
+    pub ssh: ssh::SshSettings,
+}
+
+impl Default for Network {
+    fn default() -> Network {
+        Network {
+            offline: false,
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            http: http::HttpSettings::default(),
+            ssh: ssh::SshSettings::default(),
+        }
+    }
+}
+
+/// The settings the registered transports use: libgit2 calls them through
+/// plain function pointers, so they cannot carry their own.
+static SETTINGS: OnceLock<Network> = OnceLock::new();
+
+/// The settings given to [`register`].
+pub fn settings() -> &'static Network {
+    SETTINGS.get_or_init(Network::default)
+}
+
+/// Registers the https, http and ssh transports with libgit2, once per
+/// process; later calls change nothing.
+pub fn register(net: &Network) -> Result<()> {
+    static DONE: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let _ = SETTINGS.set(net.clone());
+        set_libgit2_timeouts(net)?;
+        http::register().map_err(|e| format!("{e:#}"))?;
+        ssh::register().map_err(|e| format!("{e:#}"))
+    })
+    .clone()
+    .map_err(|e| anyhow::anyhow!("registering plat's git transports: {e}"))
+}
+
+/// libgit2's own `git://` transport honours these.
+fn set_libgit2_timeouts(net: &Network) -> std::result::Result<(), String> {
+    let ms = |d: Duration| i32::try_from(d.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: called once, inside `register`'s OnceLock, before any fetch.
+    unsafe {
+        git2::opts::set_server_connect_timeout_in_milliseconds(ms(net.connect_timeout))
+            .and_then(|()| git2::opts::set_server_timeout_in_milliseconds(ms(net.idle_timeout)))
+            .map_err(|e| e.message().to_string())
+    }
+}
