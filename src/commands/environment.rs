@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::effects::git::IdentityEnv;
 use crate::error::InputError;
+use crate::fetch::Network;
 use crate::new::answers::ENV_PREFIX;
 
 /// Every variable plat reads, read once at start-up.
@@ -26,6 +27,14 @@ pub struct Environment {
     pub identity: IdentityEnv,
     /// `GIT_CEILING_DIRECTORIES`: where the search for a repository stops.
     pub ceilings: Vec<PathBuf>,
+    /// `PLAT_OFFLINE`, `PLAT_CONNECT_TIMEOUT_MS`, `PLAT_NETWORK_TIMEOUT_MS`,
+    /// as written.
+    #[allow(dead_code)] // read by `network`, which plat new uses next
+    offline: Option<String>,
+    #[allow(dead_code)]
+    connect_timeout_ms: Option<String>,
+    #[allow(dead_code)]
+    network_timeout_ms: Option<String>,
 }
 
 fn path(name: &str) -> Option<PathBuf> {
@@ -65,19 +74,63 @@ impl Environment {
                         .collect()
                 })
                 .unwrap_or_default(),
+            offline: text("PLAT_OFFLINE"),
+            connect_timeout_ms: text("PLAT_CONNECT_TIMEOUT_MS"),
+            network_timeout_ms: text("PLAT_NETWORK_TIMEOUT_MS"),
         }
+    }
+
+    /// How plat may reach git servers: `--offline` (`offline_flag`) or
+    /// `PLAT_OFFLINE`, the timeouts, and what each transport reads.
+    #[allow(dead_code)]
+    pub fn network(&self, offline_flag: bool) -> Result<Network> {
+        let defaults = Network::default();
+        Ok(Network {
+            offline: offline_flag || flag("PLAT_OFFLINE", self.offline.as_deref())?,
+            connect_timeout: millis(
+                "PLAT_CONNECT_TIMEOUT_MS",
+                self.connect_timeout_ms.as_deref(),
+                defaults.connect_timeout,
+            )?,
+            idle_timeout: millis(
+                "PLAT_NETWORK_TIMEOUT_MS",
+                self.network_timeout_ms.as_deref(),
+                defaults.idle_timeout,
+            )?,
+            ..defaults
+        })
     }
 
     /// `PLAT_RENDER_TIMEOUT_MS` if set, else `default`.
     pub fn render_timeout(&self, default: Duration) -> Result<Duration> {
-        let Some(ms) = &self.render_timeout_ms else {
-            return Ok(default);
-        };
-        match ms.trim().parse::<u64>() {
-            Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
-            _ => bail!(InputError(format!(
-                "PLAT_RENDER_TIMEOUT_MS is `{ms}`; set it to a whole number of milliseconds above 0, or unset it"
-            ))),
-        }
+        millis(
+            "PLAT_RENDER_TIMEOUT_MS",
+            self.render_timeout_ms.as_deref(),
+            default,
+        )
+    }
+}
+
+/// A duration in milliseconds from the variable `name`, if set.
+fn millis(name: &str, value: Option<&str>, default: Duration) -> Result<Duration> {
+    let Some(ms) = value else {
+        return Ok(default);
+    };
+    match ms.trim().parse::<u64>() {
+        Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+        _ => bail!(InputError(format!(
+            "{name} is `{ms}`; set it to a whole number of milliseconds above 0, or unset it"
+        ))),
+    }
+}
+
+/// A yes/no variable: `1`/`true`/`yes` or `0`/`false`/`no`/empty.
+fn flag(name: &str, value: Option<&str>) -> Result<bool> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("" | "0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => bail!(InputError(format!(
+            "{name} is `{other}`; set it to 1 (or true) to work offline, 0 or unset it otherwise"
+        ))),
     }
 }
