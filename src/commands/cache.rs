@@ -19,7 +19,7 @@ pub fn run(cmd: CacheCommand, ui: Ui, env: &Environment) -> Result<u8> {
             "plat has no cache directory: set PLAT_CACHE_DIR, XDG_CACHE_HOME or HOME".into()
         ));
     };
-    let cache = Cache { root };
+    let cache = Cache::new(root);
     match cmd {
         CacheCommand::List { format } => list(&cache, format, ui),
         CacheCommand::Clean { sources } => clean(&cache, &sources, ui, env),

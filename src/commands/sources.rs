@@ -29,7 +29,7 @@ pub fn sources(env: &Environment, config: &Config, fetching: Fetching, ui: Ui) -
     let network = env.network(fetching.offline)?;
     Ok(Sources {
         aliases: Aliases(config.sources.clone()),
-        cache: env.cache_dir().map(|root| Cache { root }),
+        cache: env.cache_dir().map(Cache::new),
         freshness: Freshness {
             offline: network.offline,
             refresh: fetching.refresh,

@@ -132,6 +132,9 @@ checks! {
     TemplateAvailable "PLAT601" "template-available" Template Warning fixable: false, needs_manifest: true,
         "the template platform.yaml records can be loaded",
         "pass --template PATH to say where the template is now";
+    TemplateUpstream "PLAT602" "template-upstream" Template Warning fixable: false, needs_manifest: true,
+        "nothing newer is published at the git source the service was made from",
+        "move the service on: set `template.ref` and `template.commit` in platform.yaml to the newer tag or commit, then run `plat sync`";
     SuppressionExpired "PLAT700" "suppression-expired" Suppressions Warning fixable: false, needs_manifest: true,
         "no suppression in platform.yaml has expired",
         "fix the finding and remove the suppression, or extend its `expires` date with a reason";

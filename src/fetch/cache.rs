@@ -6,8 +6,10 @@
 
 use anyhow::{bail, Result};
 use git2::{Oid, Repository};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::download::{self, FETCHED_FILE, SOURCE_FILE};
@@ -16,10 +18,21 @@ use super::{transport, Network, Reporter};
 use crate::error::InputError;
 use crate::util::git_url::GitUrl;
 
-/// The cache's directory.
+/// The cache's directory, and what this run fetched already.
 #[derive(Debug, Clone)]
 pub struct Cache {
     pub root: PathBuf,
+    /// Entries fetched during this run, and how it went: a repository is
+    /// fetched at most once per run, however many services use it.
+    fetched: Arc<Mutex<HashMap<PathBuf, Result<(), String>>>>,
+}
+
+/// A cached repository's refs, as fresh as the network allowed.
+pub struct Latest {
+    pub repo: Repository,
+    /// Set when the refs come from the cache alone: offline, or the server
+    /// could not be reached. Says how old they are.
+    pub stale: Option<String>,
 }
 
 /// A commit of a cached repository, ready to read.
@@ -49,6 +62,49 @@ pub struct Entry {
 }
 
 impl Cache {
+    pub fn new(root: PathBuf) -> Cache {
+        Cache {
+            root,
+            fetched: Arc::default(),
+        }
+    }
+
+    /// Whether this run fetched `path` already, successfully.
+    fn fetched_this_run(&self, path: &Path) -> bool {
+        self.fetched
+            .lock()
+            .map(|f| matches!(f.get(path), Some(Ok(()))))
+            .unwrap_or(false)
+    }
+
+    /// The refs of `url` as the server has them now (fetched once per run),
+    /// else as cached, saying how old; an error only when neither works.
+    pub fn latest(
+        &self,
+        url: &GitUrl,
+        fresh: Freshness,
+        net: &Network,
+        reporter: &dyn Reporter,
+    ) -> Result<Latest> {
+        let path = self.entry(url);
+        let mut stale = None;
+        if fresh.offline {
+            stale = Some(format!("offline; plat's cache fetched {}", age(&path)));
+        } else if let Err(e) = self.fetch(url, &path, net, reporter) {
+            stale = Some(format!("{e:#}; plat's cache fetched {}", age(&path)));
+        }
+        match self.open_entry(url, &path, reporter) {
+            Some(repo) => Ok(Latest { repo, stale }),
+            None => Err(match stale {
+                Some(why) if fresh.offline => {
+                    anyhow::anyhow!(InputError(format!("{url} is not in plat's cache ({why})")))
+                }
+                Some(why) => anyhow::anyhow!("{why}"),
+                None => anyhow::anyhow!("{url}: the fetch left no repository in plat's cache"),
+            }),
+        }
+    }
+
     /// The directory a repository is (or would be) cached in.
     pub fn entry(&self, url: &GitUrl) -> PathBuf {
         self.root.join(url.cache_key())
@@ -68,8 +124,12 @@ impl Cache {
         let path = self.entry(url);
         let cached = self.open_entry(url, &path, reporter);
         let found = cached.as_ref().and_then(|r| refs::lookup(r, want));
+        let fetched = self.fetched_this_run(&path);
         match found {
-            Some(Found::Fixed(commit)) if !fresh.refresh => {
+            Some(Found::Fixed(commit)) if !fresh.refresh || fetched => {
+                return resolved(cached, commit, path);
+            }
+            Some(Found::Moving(commit)) if fetched => {
                 return resolved(cached, commit, path);
             }
             _ if fresh.offline => return offline(url, want, cached, found, path, reporter),
@@ -91,8 +151,10 @@ impl Cache {
         }
     }
 
-    /// Fetches `url` into its entry, registering the network transports
-    /// first when it needs them.
+    /// Fetches `url` into its entry, once per run (a second call answers
+    /// as the first did), registering the network transports first when
+    /// it needs them. One fetch at a time: threads that want the same
+    /// repository wait for the first and share its answer.
     fn fetch(
         &self,
         url: &GitUrl,
@@ -100,10 +162,21 @@ impl Cache {
         net: &Network,
         reporter: &dyn Reporter,
     ) -> Result<()> {
-        if url.scheme.is_network() {
-            transport::register(net)?;
+        let mut fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = fetched.get(path) {
+            return done
+                .clone()
+                .map_err(|e| anyhow::anyhow!(super::FetchFailed(e)));
         }
-        crate::effects::deadline::paused(|| download::fetch(url, path, reporter))
+        let result = (|| {
+            if url.scheme.is_network() {
+                transport::register(net)?;
+            }
+            crate::effects::deadline::paused(|| download::fetch(url, path, reporter))
+        })();
+        let outcome = result.as_ref().map(|_| ()).map_err(|e| format!("{e:#}"));
+        fetched.insert(path.to_path_buf(), outcome);
+        result
     }
 
     /// The cached repository, if there is one that opens; a damaged entry

@@ -71,6 +71,78 @@ fn head(repo: &Repository) -> Option<Oid> {
     repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
 }
 
+/// Where a recorded ref stands against the repository now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    /// A commit id was asked for: nothing moves.
+    Pinned,
+    /// Nothing newer.
+    Current,
+    /// The branch (`None`: the default branch) has commits the recorded
+    /// one lacks.
+    BranchMoved {
+        branch: Option<String>,
+        head: Oid,
+        ahead: usize,
+    },
+    /// Tags with higher versions than the recorded tag, newest first.
+    NewerTags(Vec<String>),
+    /// The ref is gone from the repository.
+    Gone,
+}
+
+/// Compares the recorded `reference` and `commit` with `repo`'s refs.
+pub fn upstream(repo: &Repository, reference: Option<&str>, commit: Oid) -> Upstream {
+    let branch = match reference {
+        None => repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .map(|c| (None, c.id())),
+        Some(r) => peel(repo, &format!("refs/heads/{r}")).map(|c| (Some(r.to_string()), c)),
+    };
+    if let Some((branch, head)) = branch {
+        if head == commit {
+            return Upstream::Current;
+        }
+        let ahead = repo
+            .graph_ahead_behind(head, commit)
+            .map(|(a, _)| a)
+            .unwrap_or(0);
+        return Upstream::BranchMoved {
+            branch,
+            head,
+            ahead,
+        };
+    }
+    let Some(r) = reference else {
+        return Upstream::Gone;
+    };
+    if repo.find_reference(&format!("refs/tags/{r}")).is_err() {
+        return if commit_by_id(repo, r).is_some() {
+            Upstream::Pinned
+        } else {
+            Upstream::Gone
+        };
+    }
+    let version = |t: &str| semver::Version::parse(t.strip_prefix('v').unwrap_or(t)).ok();
+    let Some(mine) = version(r) else {
+        return Upstream::Current;
+    };
+    let (tags, _) = names(repo);
+    let newer: Vec<String> = tags
+        .into_iter()
+        .filter(|t| {
+            version(t).is_some_and(|v| v > mine && (v.pre.is_empty() || !mine.pre.is_empty()))
+        })
+        .collect();
+    if newer.is_empty() {
+        Upstream::Current
+    } else {
+        Upstream::NewerTags(newer)
+    }
+}
+
 /// The repository's tags (newest version first when they are versions)
 /// and branches.
 pub fn names(repo: &Repository) -> (Vec<String>, Vec<String>) {

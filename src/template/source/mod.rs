@@ -17,6 +17,7 @@ use std::sync::Arc;
 use super::definition::Definition;
 use super::spec::{Aliases, GitSpec, Spec};
 use crate::error::InputError;
+use crate::fetch::refs::Upstream;
 use crate::fetch::{Cache, Freshness, Network, Reporter, Want};
 use crate::util::read::{self, Input};
 
@@ -195,6 +196,18 @@ impl Sources {
             "{e}{hint} (aliases in plat's config: {})",
             aliases.join(", ")
         )))
+    }
+
+    /// Where the git source a service was made from stands now: fetched
+    /// once per run unless offline, else from the cache (the second value
+    /// then says how old it is).
+    pub fn upstream(&self, spec: &GitSpec, commit: &str) -> Result<(Upstream, Option<String>)> {
+        let cache = self.cache(spec)?;
+        let commit = git2::Oid::from_str(commit)?;
+        let latest = cache.latest(&spec.url, self.freshness, &self.network, &*self.reporter)?;
+        let upstream =
+            crate::fetch::refs::upstream(&latest.repo, spec.reference.as_deref(), commit);
+        Ok((upstream, latest.stale))
     }
 
     /// The git cache, or why there is none.
