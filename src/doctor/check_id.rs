@@ -177,4 +177,25 @@ mod tests {
         }
         assert_eq!(CheckId::parse("PLAT999"), None);
     }
+
+    /// docs/doctor.md's table has a row per check, with its name and
+    /// severity: the docs cannot forget a check or disagree with plat.
+    #[test]
+    fn the_documented_table_is_the_catalogue() {
+        let docs = include_str!("../../docs/doctor.md");
+        let rows: Vec<Vec<&str>> = docs
+            .lines()
+            .filter(|l| l.starts_with("| PLAT"))
+            .map(|l| l.split('|').map(str::trim).collect())
+            .collect();
+        let documented: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[1], r[2], r[3])).collect();
+        let actual: Vec<(&str, &str, &str)> = CheckId::ALL
+            .iter()
+            .map(|c| {
+                let s = c.spec();
+                (s.code, s.name, s.severity.as_str())
+            })
+            .collect();
+        assert_eq!(documented, actual);
+    }
 }

@@ -19,6 +19,10 @@ use crate::effects::interrupt::{self, Cleanup};
 use crate::effects::stale;
 use crate::util::git_url::GitUrl;
 
+/// The most one fetch may bring: templates are far smaller, and a server
+/// that sends more is stopped before it fills the disk.
+pub const MAX_FETCH_BYTES: usize = 512 * 1024 * 1024;
+
 /// Files of a cache entry plat writes beside git's own.
 pub const SOURCE_FILE: &str = "plat-source";
 pub const FETCHED_FILE: &str = "plat-fetched";
@@ -99,10 +103,12 @@ fn borrow(entry: &Path, tmp: &Path) -> Result<()> {
 fn download(repo: &Repository, url: &GitUrl, reporter: &dyn Reporter) -> Result<()> {
     let public = url.to_string();
     let mut remote = repo.remote_anonymous(&url.with_credentials())?;
+    let too_big = std::cell::Cell::new(false);
     let mut callbacks = RemoteCallbacks::new();
     callbacks.transfer_progress(|p| {
         reporter.progress(p.received_objects(), p.total_objects(), p.received_bytes());
-        interrupt::check().is_ok()
+        too_big.set(p.received_bytes() > MAX_FETCH_BYTES);
+        interrupt::check().is_ok() && !too_big.get()
     });
     let mut options = FetchOptions::new();
     options
@@ -118,6 +124,12 @@ fn download(repo: &Repository, url: &GitUrl, reporter: &dyn Reporter) -> Result<
     );
     reporter.fetch_finished();
     interrupt::check()?;
+    if too_big.get() {
+        anyhow::bail!(super::FetchFailed(format!(
+            "fetching {public}: stopped after {} MiB; plat fetches at most that much for templates",
+            MAX_FETCH_BYTES / (1024 * 1024)
+        )));
+    }
     result.map_err(|e| fetch_error(e, &public))?;
     if let Ok(branch) = remote.default_branch() {
         if let Ok(name) = branch.as_str() {
