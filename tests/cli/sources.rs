@@ -531,3 +531,72 @@ fn doctor_never_fails_because_the_server_is_down() {
     assert_eq!(status, "skip");
     assert!(message.contains("cannot tell"), "{message}");
 }
+
+#[test]
+fn a_server_that_never_answers_fails_the_fetch_in_seconds() {
+    let s = Scratch::new();
+    let silent = servers::Silent::start(None);
+    let started = std::time::Instant::now();
+    let r = run(s.plat().env("PLAT_NETWORK_TIMEOUT_MS", "1500").args([
+        "new",
+        &format!("git://127.0.0.1:{}/acme.git//service", silent.port),
+        "api",
+        "--no-input",
+    ]));
+    r.code(3).stderr_has(&format!(
+        "fetching git://127.0.0.1:{}/acme.git",
+        silent.port
+    ));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(s.entries(), Vec::<String>::new(), "nothing was created");
+}
+
+/// Ctrl-C while a fetch hangs: plat ends at once with 130 and the cache
+/// holds what it held before, nothing half-written.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_fetch_leaves_the_cache_as_it_was() {
+    let (s, _) = catalogue();
+    let Some(d) = servers::git_daemon(&s.join("remote")) else {
+        return;
+    };
+    let port = d.port;
+    let url = format!("git://127.0.0.1:{port}/acme.git//service");
+    new_from(&s, &url, "a").code(0);
+    let before = files_under(&cache_dir(&s));
+    drop(d);
+    let silent = servers::Silent::start(Some(port));
+    let child = s
+        .plat_with_identity()
+        .args(["new", &url, "b", "--no-input"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let sent = std::time::Instant::now();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(sent.elapsed() < std::time::Duration::from_secs(5));
+    drop(silent);
+    let after = files_under(&cache_dir(&s));
+    assert_eq!(before, after, "the cache is as it was, no temporary left");
+    run(s
+        .plat_with_identity()
+        .args(["new", &url, "c", "--no-input", "--offline"]))
+    .code(0);
+}

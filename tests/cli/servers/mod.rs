@@ -87,3 +87,36 @@ pub fn git_daemon(base: &Path) -> Option<Server> {
     wait_for_port(port, "git daemon");
     Some(server)
 }
+
+/// A server that accepts connections on `port` (a free one if `None`) and
+/// never says a word, until dropped.
+pub struct Silent {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Silent {
+    pub fn start(port: Option<u16>) -> Silent {
+        let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).expect("binding");
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((conn, _)) => held.push(conn),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        Silent { port, stop }
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
