@@ -7,7 +7,7 @@ const ASKS: &str = "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-t
 
 /// Runs `plat ARGS` under a pseudo-terminal with `typed` as keyboard input.
 #[cfg(unix)]
-fn on_terminal(s: &Scratch, args: &str, typed: &str) -> Run {
+pub fn on_terminal(s: &Scratch, args: &str, typed: &str) -> Run {
     use std::io::Write;
     let plat = env!("CARGO_BIN_EXE_plat");
     let mut cmd = s.plat();

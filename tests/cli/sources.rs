@@ -600,3 +600,85 @@ fn ctrl_c_during_a_fetch_leaves_the_cache_as_it_was() {
         .args(["new", &url, "c", "--no-input", "--offline"]))
     .code(0);
 }
+
+/// A megabyte of text that compresses poorly: a fetch worth a progress bar.
+fn noise() -> String {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            format!("{x:016x}")
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_slow_fetch_shows_progress_on_a_terminal_and_nothing_on_a_pipe() {
+    let (s, cat) = catalogue();
+    cat.commit(&[("service/files/big.txt".into(), noise())], "big");
+    cat.tag("big");
+    cat.publish();
+    let Some(d) = servers::git_daemon(&s.join("remote")) else {
+        return;
+    };
+    let slow = servers::Throttle::start(d.port, 256 * 1024);
+    let url = format!("git://127.0.0.1:{}/acme.git//service?ref=big", slow.port);
+    let tty = crate::prompt::on_terminal(&s, &format!("new {url} a --no-input --no-git"), "");
+    tty.code(0);
+    assert!(tty.stdout.contains("Receiving"), "{}", tty.stdout);
+    assert!(tty.stdout.contains("objects"), "{}", tty.stdout);
+    std::fs::remove_dir_all(cache_dir(&s)).unwrap();
+    let pipe = run(s.plat().args(["new", &url, "b", "--no-input", "--no-git"]));
+    pipe.code(0).stderr_has("Fetching");
+    assert!(!pipe.stderr.contains("Receiving"), "{}", pipe.stderr);
+    assert!(!pipe.stderr.contains('\r'), "{}", pipe.stderr);
+}
+
+/// Ctrl-C halfway through receiving a pack: nothing of it stays.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_halfway_through_a_first_fetch_leaves_no_trace() {
+    let (s, cat) = catalogue();
+    cat.commit(&[("service/files/big.txt".into(), noise())], "big");
+    cat.publish();
+    let Some(d) = servers::git_daemon(&s.join("remote")) else {
+        return;
+    };
+    let slow = servers::Throttle::start(d.port, 128 * 1024);
+    let url = format!("git://127.0.0.1:{}/acme.git//service", slow.port);
+    let child = s
+        .plat_with_identity()
+        .args(["new", &url, "a", "--no-input"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the temporary repository to appear, then a moment more.
+    let start = std::time::Instant::now();
+    while !cache_dir(&s).is_dir() || std::fs::read_dir(cache_dir(&s)).unwrap().next().is_none() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no fetch began"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(cache_dir(&s)).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(s.entries(), ["remote"], "no project either");
+}
