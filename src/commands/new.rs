@@ -39,6 +39,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
         "template": def.name,
         "version": def.version,
         "source": template.origin.to_string(),
+        "provenance": template.origin.provenance(),
         "target": req.target,
     });
     if args.dry_run {

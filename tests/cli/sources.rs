@@ -682,3 +682,17 @@ fn ctrl_c_halfway_through_a_first_fetch_leaves_no_trace() {
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(s.entries(), ["remote"], "no project either");
 }
+
+#[test]
+fn a_manifest_with_credentials_in_its_source_or_no_commit_is_invalid() {
+    let s = Scratch::new();
+    s.write(
+        "platform.yaml",
+        "apiVersion: plat.dev/v1\nkind: Service\nmetadata:\n  name: api\n  owner: team-a\ntemplate:\n  source: https://bot:hunter2@git.acme.example/t.git\n  path: service\n  name: service\n  version: 1.0.0\n",
+    );
+    let r = run(s.plat().args(["manifest", "validate"]));
+    r.code(1)
+        .stdout_has("template.source: `source` holds credentials; write it without them (`https://git.acme.example/t.git`)")
+        .stdout_has("template.commit: a template from git needs the `commit`");
+    assert!(!r.stdout.contains("hunter2"), "{}", r.stdout);
+}
