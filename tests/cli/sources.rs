@@ -237,19 +237,19 @@ fn sync_and_doctor_render_the_recorded_commit_offline() {
     .stderr_has("not in plat's cache");
 }
 
-#[test]
-fn two_fetches_of_one_repository_at_once_both_succeed() {
-    let (s, cat) = catalogue();
-    let source = format!("{}//service?ref=v1.1.0", cat.file_url());
-    let spawn = |name: &str| {
-        s.plat_with_identity()
-            .args(["new", &source, name, "--no-input"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let children: Vec<_> = (0..4).map(|i| spawn(&format!("svc{i}"))).collect();
+/// Runs `plat new SOURCE NAME` for every name at once; all must succeed.
+fn all_at_once(s: &Scratch, source: &str, names: &[&str]) {
+    let children: Vec<_> = names
+        .iter()
+        .map(|name| {
+            s.plat_with_identity()
+                .args(["new", source, name, "--no-input", "--no-git"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
         assert!(
@@ -258,11 +258,79 @@ fn two_fetches_of_one_repository_at_once_both_succeed() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let left: Vec<String> = std::fs::read_dir(cache_dir(&s))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(left.len(), 1, "one entry, no temporary left: {left:?}");
+}
+
+#[test]
+fn fetches_of_one_repository_at_once_all_succeed() {
+    let (s, cat) = catalogue();
+    // The first fetch, four times at once: each renames its own copy into
+    // place or finds another's there.
+    all_at_once(
+        &s,
+        &format!("{}//service", cat.file_url()),
+        &["a", "b", "c", "d"],
+    );
+    let entries = || -> Vec<String> {
+        std::fs::read_dir(cache_dir(&s))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(
+        entries().len(),
+        1,
+        "one entry, no temporary left: {:?}",
+        entries()
+    );
+    // Updates of that entry, four at once: each moves its packs and refs in.
+    cat.commit(&servers::repo::service_template("1.3.0"), "service 1.3.0");
+    cat.publish();
+    all_at_once(
+        &s,
+        &format!("{}//service", cat.file_url()),
+        &["e", "f", "g", "h"],
+    );
+    assert_eq!(entries().len(), 1, "{:?}", entries());
+    for name in ["e", "f", "g", "h"] {
+        assert!(
+            s.read(&format!("{name}/README.md")).contains("1.3.0"),
+            "{name}"
+        );
+    }
+    run(s.plat_with_identity().args([
+        "new",
+        &format!("{}//service", cat.file_url()),
+        "i",
+        "--no-input",
+        "--offline",
+    ]))
+    .code(0);
+    assert!(s.read("i/README.md").contains("1.3.0"));
+}
+
+#[test]
+fn a_tag_is_trusted_until_refresh() {
+    let (s, cat) = catalogue();
+    let source = format!("{}//service?ref=v1.0.0", cat.file_url());
+    new_from(&s, &source, "a").code(0);
+    // Someone moves the tag upstream (they should not, but it happens).
+    cat.commit(&servers::repo::service_template("1.0.1"), "service 1.0.1");
+    servers::repo::git(&cat.work, &["tag", "-f", "v1.0.0"]);
+    servers::repo::git(
+        &cat.work,
+        &["push", "-q", "-f", &cat.bare.to_string_lossy(), "v1.0.0"],
+    );
+    new_from(&s, &source, "b").code(0);
+    assert!(s.read("b/README.md").contains("1.0.0."), "the cached tag");
+    run(s
+        .plat_with_identity()
+        .args(["new", &source, "c", "--no-input", "--refresh"]))
+    .code(0)
+    .stderr_has("Fetching");
+    assert!(
+        s.read("c/README.md").contains("1.0.1"),
+        "the tag as it is now"
+    );
 }
 
 #[test]
