@@ -20,6 +20,9 @@ pub struct Environment {
     pub plat_config: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
     pub home: Option<PathBuf>,
+    /// `PLAT_CACHE_DIR`, `XDG_CACHE_HOME`: where git sources are cached.
+    pub plat_cache_dir: Option<PathBuf>,
+    pub xdg_cache_home: Option<PathBuf>,
     /// `PLAT_VAR_*`: answers to template variables, by full name.
     pub answers: BTreeMap<String, String>,
     /// `PLAT_RENDER_TIMEOUT_MS`, as written.
@@ -30,28 +33,20 @@ pub struct Environment {
     pub ceilings: Vec<PathBuf>,
     /// `PLAT_OFFLINE`, `PLAT_CONNECT_TIMEOUT_MS`, `PLAT_NETWORK_TIMEOUT_MS`,
     /// as written.
-    #[allow(dead_code)] // read by `network`, which plat new uses next
     offline: Option<String>,
-    #[allow(dead_code)]
     connect_timeout_ms: Option<String>,
-    #[allow(dead_code)]
     network_timeout_ms: Option<String>,
     // ---- https transport (fetch::transport::http; docs/networks.md, "https") ----
     /// `https_proxy`, `http_proxy`, `all_proxy`, `no_proxy` (each also in
     /// upper case; the lower-case spelling wins, as in curl and git).
-    #[allow(dead_code)] // read by `network`
     http_proxy: ProxyEnv,
     /// `SSL_CERT_FILE`, `SSL_CERT_DIR` (a `:`-separated list),
     /// `GIT_SSL_CAINFO`.
-    #[allow(dead_code)]
     ssl_cert_file: Option<PathBuf>,
-    #[allow(dead_code)]
     ssl_cert_dirs: Vec<PathBuf>,
-    #[allow(dead_code)]
     git_ssl_cainfo: Option<PathBuf>,
     /// `PLAT_GIT_TOKEN_<HOST>`, `GH_TOKEN`, `GITHUB_TOKEN`, `GITLAB_TOKEN`,
     /// `CI_JOB_TOKEN` with `CI_SERVER_HOST`. Its `Debug` shows no token.
-    #[allow(dead_code)]
     git_tokens: Tokens,
     // ---- end of the https transport's variables ----
 }
@@ -87,6 +82,8 @@ impl Environment {
             plat_config: path("PLAT_CONFIG"),
             xdg_config_home: path("XDG_CONFIG_HOME"),
             home: path("HOME"),
+            plat_cache_dir: path("PLAT_CACHE_DIR"),
+            xdg_cache_home: path("XDG_CACHE_HOME"),
             answers: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.len() > ENV_PREFIX.len())
@@ -142,7 +139,6 @@ impl Environment {
 
     /// How plat may reach git servers: `--offline` (`offline_flag`) or
     /// `PLAT_OFFLINE`, the timeouts, and what each transport reads.
-    #[allow(dead_code)]
     pub fn network(&self, offline_flag: bool) -> Result<Network> {
         let defaults = Network::default();
         Ok(Network {
@@ -166,6 +162,20 @@ impl Environment {
             },
             ..defaults
         })
+    }
+
+    /// Where git sources are cached: `$PLAT_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/plat/git`, else `~/.cache/plat/git`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = &self.plat_cache_dir {
+            return Some(dir.clone());
+        }
+        let base = self
+            .xdg_cache_home
+            .clone()
+            .filter(|p| p.is_absolute())
+            .or_else(|| self.home.as_ref().map(|h| h.join(".cache")))?;
+        Some(base.join("plat").join("git"))
     }
 
     /// `PLAT_RENDER_TIMEOUT_MS` if set, else `default`.

@@ -132,6 +132,9 @@ checks! {
     TemplateAvailable "PLAT601" "template-available" Template Warning fixable: false, needs_manifest: true,
         "the template platform.yaml records can be loaded",
         "pass --template PATH to say where the template is now";
+    TemplateUpstream "PLAT602" "template-upstream" Template Warning fixable: false, needs_manifest: true,
+        "nothing newer is published at the git source the service was made from",
+        "move the service on: set `template.ref` and `template.commit` in platform.yaml to the newer tag or commit, then run `plat sync`";
     SuppressionExpired "PLAT700" "suppression-expired" Suppressions Warning fixable: false, needs_manifest: true,
         "no suppression in platform.yaml has expired",
         "fix the finding and remove the suppression, or extend its `expires` date with a reason";
@@ -173,5 +176,26 @@ mod tests {
             assert_eq!(CheckId::parse(c.code()), Some(*c));
         }
         assert_eq!(CheckId::parse("PLAT999"), None);
+    }
+
+    /// docs/doctor.md's table has a row per check, with its name and
+    /// severity: the docs cannot forget a check or disagree with plat.
+    #[test]
+    fn the_documented_table_is_the_catalogue() {
+        let docs = include_str!("../../docs/doctor.md");
+        let rows: Vec<Vec<&str>> = docs
+            .lines()
+            .filter(|l| l.starts_with("| PLAT"))
+            .map(|l| l.split('|').map(str::trim).collect())
+            .collect();
+        let documented: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[1], r[2], r[3])).collect();
+        let actual: Vec<(&str, &str, &str)> = CheckId::ALL
+            .iter()
+            .map(|c| {
+                let s = c.spec();
+                (s.code, s.name, s.severity.as_str())
+            })
+            .collect();
+        assert_eq!(documented, actual);
     }
 }

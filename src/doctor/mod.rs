@@ -21,7 +21,7 @@ use crate::manifest::Manifest;
 use crate::service::locate::Located;
 use check_id::CheckId;
 use checks::{dockerfile, kubernetes, managed, manifest, pipeline, policy_rules};
-use checks::{repository, suppressions, ManifestDoc, Run};
+use checks::{repository, suppressions, upstream, ManifestDoc, Run};
 use finding::{RuleId, ServiceReport};
 pub use options::{LoadedTemplate, Options, Templates};
 
@@ -99,6 +99,7 @@ fn with_manifest(
     pipeline::check(run, root, &doc);
     kubernetes::check(run, root, &doc);
     let outcome = managed::check(run, root, &doc);
+    upstream::check(run, root, &doc);
     let today = run.opts.today;
     suppressions::check(run, &doc, today);
     policy_rules::evaluate(run, root, Some(&state.value), &|p| doc.line(p));

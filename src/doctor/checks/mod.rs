@@ -11,6 +11,7 @@ pub(super) mod pipeline;
 pub(super) mod policy_rules;
 pub(super) mod repository;
 pub(super) mod suppressions;
+pub(super) mod upstream;
 
 use super::check_id::CheckId;
 use super::finding::{Category, Finding, Location, RuleId, Severity, Status};
