@@ -154,9 +154,19 @@ impl Lighttpd {
         )
     }
 
-    /// The requests lighttpd has logged so far.
-    pub fn requests(&self) -> String {
-        fs::read_to_string(&self.access_log).unwrap_or_default()
+    /// Waits (at most 10 s: lighttpd writes its access log in batches)
+    /// until a logged request contains `text`.
+    pub fn wait_for_request(&self, text: &str) {
+        for _ in 0..500 {
+            if fs::read_to_string(&self.access_log).is_ok_and(|log| log.contains(text)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "lighttpd logged no request with {text:?} in {}",
+            self.access_log.display()
+        );
     }
 }
 
@@ -334,5 +344,60 @@ impl Silent {
 impl Drop for Silent {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A port on 127.0.0.1 where connecting never completes: a listener with
+/// a backlog of none, already filled, so the kernel drops every further
+/// attempt as an unreachable host would. Closed when dropped.
+pub struct Unreachable {
+    pub port: u16,
+    fd: i32,
+    _filler: Vec<std::net::TcpStream>,
+}
+
+impl Unreachable {
+    pub fn start() -> Unreachable {
+        // SAFETY: plain socket calls on a descriptor this guard owns.
+        let (fd, port) = unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0, "socket");
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            assert_eq!(
+                libc::bind(fd, &addr as *const _ as *const libc::sockaddr, len),
+                0,
+                "bind"
+            );
+            assert_eq!(libc::listen(fd, 0), 0, "listen");
+            let mut bound: libc::sockaddr_in = std::mem::zeroed();
+            let mut blen = len;
+            libc::getsockname(fd, &mut bound as *mut _ as *mut libc::sockaddr, &mut blen);
+            (fd, u16::from_be(bound.sin_port))
+        };
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let mut filler = Vec::new();
+        for _ in 0..8 {
+            match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+                Ok(s) => filler.push(s),
+                Err(_) => break,
+            }
+        }
+        Unreachable {
+            port,
+            fd,
+            _filler: filler,
+        }
+    }
+}
+
+impl Drop for Unreachable {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is this guard's own.
+        unsafe {
+            libc::close(self.fd);
+        }
     }
 }
