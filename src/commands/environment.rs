@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::effects::git::IdentityEnv;
 use crate::error::InputError;
+use crate::fetch::transport::http::{HttpSettings, ProxyEnv, Tokens};
 use crate::fetch::Network;
 use crate::new::answers::ENV_PREFIX;
 
@@ -35,6 +36,19 @@ pub struct Environment {
     offline: Option<String>,
     connect_timeout_ms: Option<String>,
     network_timeout_ms: Option<String>,
+    // ---- https transport (fetch::transport::http; docs/networks.md, "https") ----
+    /// `https_proxy`, `http_proxy`, `all_proxy`, `no_proxy` (each also in
+    /// upper case; the lower-case spelling wins, as in curl and git).
+    http_proxy: ProxyEnv,
+    /// `SSL_CERT_FILE`, `SSL_CERT_DIR` (a `:`-separated list),
+    /// `GIT_SSL_CAINFO`.
+    ssl_cert_file: Option<PathBuf>,
+    ssl_cert_dirs: Vec<PathBuf>,
+    git_ssl_cainfo: Option<PathBuf>,
+    /// `PLAT_GIT_TOKEN_<HOST>`, `GH_TOKEN`, `GITHUB_TOKEN`, `GITLAB_TOKEN`,
+    /// `CI_JOB_TOKEN` with `CI_SERVER_HOST`. Its `Debug` shows no token.
+    git_tokens: Tokens,
+    // ---- end of the https transport's variables ----
 }
 
 fn path(name: &str) -> Option<PathBuf> {
@@ -46,6 +60,19 @@ fn path(name: &str) -> Option<PathBuf> {
 fn text(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
+
+/// `name`'s value unless unset or empty.
+fn nonempty(name: &str) -> Option<String> {
+    text(name).filter(|v| !v.is_empty())
+}
+
+/// The first of two spellings that is set and not empty.
+fn either(first: &str, second: &str) -> Option<String> {
+    nonempty(first).or_else(|| nonempty(second))
+}
+
+/// Where the names of host-scoped tokens begin (`PLAT_GIT_TOKEN_<HOST>`).
+const TOKEN_PREFIX: &str = "PLAT_GIT_TOKEN_";
 
 impl Environment {
     /// Reads every variable once, at start-up, so the whole run sees the
@@ -79,6 +106,34 @@ impl Environment {
             offline: text("PLAT_OFFLINE"),
             connect_timeout_ms: text("PLAT_CONNECT_TIMEOUT_MS"),
             network_timeout_ms: text("PLAT_NETWORK_TIMEOUT_MS"),
+            // ---- https transport ----
+            http_proxy: ProxyEnv {
+                https: either("https_proxy", "HTTPS_PROXY"),
+                http: either("http_proxy", "HTTP_PROXY"),
+                all: either("all_proxy", "ALL_PROXY"),
+                no_proxy: either("no_proxy", "NO_PROXY"),
+            },
+            ssl_cert_file: path("SSL_CERT_FILE"),
+            ssl_cert_dirs: std::env::var_os("SSL_CERT_DIR")
+                .map(|v| {
+                    std::env::split_paths(&v)
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            git_ssl_cainfo: path("GIT_SSL_CAINFO"),
+            git_tokens: Tokens {
+                per_host: std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                    .filter_map(|(k, v)| Some((k.strip_prefix(TOKEN_PREFIX)?.to_string(), v)))
+                    .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                    .collect(),
+                gh_token: nonempty("GH_TOKEN"),
+                github_token: nonempty("GITHUB_TOKEN"),
+                gitlab_token: nonempty("GITLAB_TOKEN"),
+                ci_job_token: nonempty("CI_JOB_TOKEN"),
+                ci_server_host: nonempty("CI_SERVER_HOST"),
+            },
         }
     }
 
@@ -98,6 +153,13 @@ impl Environment {
                 self.network_timeout_ms.as_deref(),
                 defaults.idle_timeout,
             )?,
+            http: HttpSettings {
+                proxy: self.http_proxy.clone(),
+                ssl_cert_file: self.ssl_cert_file.clone(),
+                ssl_cert_dirs: self.ssl_cert_dirs.clone(),
+                git_ssl_cainfo: self.git_ssl_cainfo.clone(),
+                tokens: self.git_tokens.clone(),
+            },
             ..defaults
         })
     }

@@ -20,5 +20,6 @@ mod rules;
 mod safety;
 mod servers;
 mod sources;
+mod sources_http;
 mod sync;
 mod typos;

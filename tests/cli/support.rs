@@ -5,6 +5,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Variables that change how plat reaches servers (proxies, certificate
+/// authorities, tokens), any spelling: a test sets the ones it means.
+const NETWORK: &[&str] = &[
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GITLAB_TOKEN",
+    "CI_JOB_TOKEN",
+    "CI_SERVER_HOST",
+];
+
 pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
@@ -33,13 +49,18 @@ impl Scratch {
     }
 
     /// `plat` run in this directory, with HOME here, no git identity, no
-    /// PLAT_VAR_* variables and stdin closed (never a terminal).
+    /// PLAT_VAR_* variables, no proxy, certificate or token variables, and
+    /// stdin closed (never a terminal).
     pub fn plat(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_plat"));
         cmd.current_dir(self.path()).stdin(Stdio::null());
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
-            if k.starts_with("PLAT_") || k.starts_with("GIT_") || k == "EMAIL" {
+            if k.starts_with("PLAT_")
+                || k.starts_with("GIT_")
+                || k == "EMAIL"
+                || NETWORK.contains(&k.to_ascii_uppercase().as_str())
+            {
                 cmd.env_remove(&k);
             }
         }

@@ -6,6 +6,7 @@
 //! Without one a test is skipped with a note, except when `CI=true`: there a
 //! missing server fails the test, so CI never passes by skipping.
 
+pub mod http;
 pub mod repo;
 
 use std::net::{TcpListener, TcpStream};
