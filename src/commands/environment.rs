@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::effects::git::IdentityEnv;
 use crate::error::InputError;
+use crate::fetch::transport::ssh::SshSettings;
 use crate::fetch::Network;
 use crate::new::answers::ENV_PREFIX;
 
@@ -35,6 +36,11 @@ pub struct Environment {
     connect_timeout_ms: Option<String>,
     #[allow(dead_code)]
     network_timeout_ms: Option<String>,
+    // --- the ssh transport: GIT_SSH_COMMAND, GIT_SSH, GIT_SSH_VARIANT ---
+    /// What git's ssh variables say, as plat's ssh transport takes them.
+    #[allow(dead_code)] // read by `network`
+    ssh: SshSettings,
+    // --- end of the ssh transport's variables ---
 }
 
 fn path(name: &str) -> Option<PathBuf> {
@@ -77,6 +83,14 @@ impl Environment {
             offline: text("PLAT_OFFLINE"),
             connect_timeout_ms: text("PLAT_CONNECT_TIMEOUT_MS"),
             network_timeout_ms: text("PLAT_NETWORK_TIMEOUT_MS"),
+            // --- the ssh transport ---
+            ssh: SshSettings {
+                command: text("GIT_SSH_COMMAND").filter(|v| !v.is_empty()),
+                program: path("GIT_SSH"),
+                variant: text("GIT_SSH_VARIANT").filter(|v| !v.is_empty()),
+                interactive: false,
+            },
+            // --- end of the ssh transport ---
         }
     }
 
@@ -97,6 +111,8 @@ impl Environment {
                 self.network_timeout_ms.as_deref(),
                 defaults.idle_timeout,
             )?,
+            // ssh asks nothing unless the command sets `interactive`.
+            ssh: self.ssh.clone(),
             ..defaults
         })
     }

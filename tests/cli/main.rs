@@ -20,5 +20,6 @@ mod rules;
 mod safety;
 mod servers;
 mod sources;
+mod ssh_probe;
 mod sync;
 mod typos;

@@ -7,6 +7,7 @@
 //! missing server fails the test, so CI never passes by skipping.
 
 pub mod repo;
+pub mod ssh;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
