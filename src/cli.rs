@@ -30,6 +30,12 @@ pub struct GlobalArgs {
     /// When to use colours (NO_COLOR is honoured in auto mode)
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+    /// Never touch the network: templates from git come from plat's cache (PLAT_OFFLINE=1 does the same)
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Fetch templates from git again, even a tag already in plat's cache
+    #[arg(long, global = true, conflicts_with = "offline")]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +62,9 @@ pub enum Command {
     /// List and inspect templates
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// The cache of templates fetched from git
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Work with platform.yaml, the service's platform manifest
     #[command(subcommand)]
     Manifest(ManifestCommand),
@@ -111,7 +120,7 @@ pub struct DoctorArgs {
     #[arg(long, requires = "fix")]
     pub allow_dirty: bool,
     /// Render managed files with this template instead of the one platform.yaml records
-    #[arg(long, value_name = "TEMPLATE")]
+    #[arg(long, value_name = "SOURCE")]
     pub template: Option<String>,
     /// Services checked at once with --all [default: number of CPUs]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -135,7 +144,7 @@ pub struct SyncArgs {
     #[arg(long)]
     pub allow_dirty: bool,
     /// Render with this template instead of the one platform.yaml records
-    #[arg(long, value_name = "TEMPLATE")]
+    #[arg(long, value_name = "SOURCE")]
     pub template: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -143,7 +152,8 @@ pub struct SyncArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// A built-in template name, or a path to a template directory (contains `/` or starts with `.`)
+    /// A built-in template name, a directory (contains `/` or starts with `.`), or a git source: URL[//PATH][?ref=REF], gh:OWNER/REPO, gl:GROUP/REPO, or an alias from plat's config
+    #[arg(value_name = "TEMPLATE")]
     pub template: String,
     /// Name of the new project; also the default directory
     pub name: String,
@@ -171,6 +181,9 @@ pub struct NewArgs {
     /// Initial branch of the new repository
     #[arg(long, default_value = "main", value_name = "NAME")]
     pub branch: String,
+    /// The tag, branch or commit of a template from git (the same as `?ref=REF`)
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -188,11 +201,14 @@ pub enum TemplatesCommand {
     },
     /// Show a template's variables: type, default, choices, help
     #[command(
-        after_help = "Examples:\n  plat templates show service\n  plat templates show ./my-template --format json"
+        after_help = "Examples:\n  plat templates show service\n  plat templates show ./my-template --format json\n  plat templates show gh:acme/templates//service --ref v1.2.0"
     )]
     Show {
-        /// A built-in template name or a path to a template directory
+        /// A built-in template name, a directory, or a git source (see `plat new --help`)
         template: String,
+        /// The tag, branch or commit of a template from git
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -213,5 +229,23 @@ pub enum ManifestCommand {
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// List the repositories plat has fetched, with their size and age
+    #[command(after_help = "Examples:\n  plat cache list\n  plat cache list --format json")]
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Remove cached repositories: those of the sources given, or all
+    #[command(
+        after_help = "Examples:\n  plat cache clean\n  plat cache clean https://git.acme.example/platform/templates.git\n  plat cache clean gh:acme/templates"
+    )]
+    Clean {
+        /// Git sources whose cached copies to remove [default: all]
+        sources: Vec<String>,
     },
 }

@@ -5,6 +5,7 @@
 
 use anyhow::Result;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
@@ -17,6 +18,14 @@ use crate::util::read::{self, Input};
 pub struct Config {
     #[serde(default)]
     pub doctor: DoctorConfig,
+    /// Short names for git sources: `acme: https://git.acme.example/platform/templates.git`
+    /// lets `plat new acme//service api` work.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    /// Where `plat templates list` looks for templates beyond the
+    /// built-ins: git sources (or aliases) and directories.
+    #[serde(default)]
+    pub catalogs: Vec<String>,
     /// Where the file was read from; relative paths in it are relative to
     /// its directory.
     #[serde(skip)]
@@ -79,6 +88,26 @@ pub fn load(env: &Environment) -> Result<Config> {
             *p = dir.join(&*p);
         }
     }
+    check_aliases(&config.sources, &path)?;
     config.path = Some(path);
     Ok(config)
+}
+
+/// Alias names are plain words: never a path, a URL, or a shorthand.
+fn check_aliases(sources: &BTreeMap<String, String>, path: &Path) -> Result<()> {
+    for name in sources.keys() {
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            && name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        if !plain || name == "gh" || name == "gl" {
+            return Err(InputError(format!(
+                "{}: `sources.{name}`: an alias is a plain name (lowercase letters, digits, `-`, `_`; not `gh` or `gl`), e.g. `acme`",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }

@@ -5,9 +5,11 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::config::{self, Config};
 use super::environment::Environment;
+use super::output;
+use super::sources::{self, Fetching};
 use super::ui::Ui;
-use super::{config, output};
 use crate::cli::{DoctorArgs, ReportFormat};
 use crate::doctor::all::{self, AllReport};
 use crate::doctor::finding::ServiceReport;
@@ -29,7 +31,7 @@ const ALL_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
 /// Checks (and with `--fix` repairs) one service or, with `--all`, every
 /// service under a directory; failing checks are the exit code.
-pub fn run(args: DoctorArgs, ui: Ui, env: &Environment) -> Result<u8> {
+pub fn run(args: DoctorArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
     if args.list {
         match args.format {
             ReportFormat::Json => output::json(&json::list())?,
@@ -37,7 +39,7 @@ pub fn run(args: DoctorArgs, ui: Ui, env: &Environment) -> Result<u8> {
         }
         return Ok(exit::SUCCESS);
     }
-    let opts = options(&args, ui, env)?;
+    let opts = options(&args, ui, env, fetching)?;
     let style = report::Human {
         verbose: ui.verbose,
         quiet: ui.quiet,
@@ -101,21 +103,30 @@ fn verdict(fails: bool) -> u8 {
 }
 
 /// The run's policy (from plat's config, then `--policy`) and options.
-fn options(args: &DoctorArgs, ui: Ui, env: &Environment) -> Result<Options> {
+fn options(args: &DoctorArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<Options> {
     let mut policies: Vec<PathBuf> = Vec::new();
-    if !args.no_config {
-        let config = config::load(env)?;
-        if let Some(p) = &config.path {
-            if !config.doctor.policies.is_empty() {
-                ui.detail(format!("policies from {}", p.display()));
-            }
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        config::load(env)?
+    };
+    if let Some(p) = &config.path {
+        if !config.doctor.policies.is_empty() {
+            ui.detail(format!("policies from {}", p.display()));
         }
-        policies.extend(config.doctor.policies);
     }
+    policies.extend(config.doctor.policies.iter().cloned());
     policies.extend(args.policy.iter().cloned());
+    let sources = sources::sources(env, &config, fetching, ui)?;
+    let template = args
+        .template
+        .as_deref()
+        .map(|t| sources.parse(t, None))
+        .transpose()?;
     Ok(Options {
         policy: Policy::load(&policies)?,
-        template: args.template.clone(),
+        template,
+        sources,
         templates: Default::default(),
         today: Date::today(),
         ceilings: env.ceilings.clone(),

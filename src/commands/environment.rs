@@ -20,6 +20,9 @@ pub struct Environment {
     pub plat_config: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
     pub home: Option<PathBuf>,
+    /// `PLAT_CACHE_DIR`, `XDG_CACHE_HOME`: where git sources are cached.
+    pub plat_cache_dir: Option<PathBuf>,
+    pub xdg_cache_home: Option<PathBuf>,
     /// `PLAT_VAR_*`: answers to template variables, by full name.
     pub answers: BTreeMap<String, String>,
     /// `PLAT_RENDER_TIMEOUT_MS`, as written.
@@ -30,11 +33,8 @@ pub struct Environment {
     pub ceilings: Vec<PathBuf>,
     /// `PLAT_OFFLINE`, `PLAT_CONNECT_TIMEOUT_MS`, `PLAT_NETWORK_TIMEOUT_MS`,
     /// as written.
-    #[allow(dead_code)] // read by `network`, which plat new uses next
     offline: Option<String>,
-    #[allow(dead_code)]
     connect_timeout_ms: Option<String>,
-    #[allow(dead_code)]
     network_timeout_ms: Option<String>,
     // --- the ssh transport: GIT_SSH_COMMAND, GIT_SSH, GIT_SSH_VARIANT ---
     /// What git's ssh variables say, as plat's ssh transport takes them.
@@ -61,6 +61,8 @@ impl Environment {
             plat_config: path("PLAT_CONFIG"),
             xdg_config_home: path("XDG_CONFIG_HOME"),
             home: path("HOME"),
+            plat_cache_dir: path("PLAT_CACHE_DIR"),
+            xdg_cache_home: path("XDG_CACHE_HOME"),
             answers: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.len() > ENV_PREFIX.len())
@@ -96,7 +98,6 @@ impl Environment {
 
     /// How plat may reach git servers: `--offline` (`offline_flag`) or
     /// `PLAT_OFFLINE`, the timeouts, and what each transport reads.
-    #[allow(dead_code)]
     pub fn network(&self, offline_flag: bool) -> Result<Network> {
         let defaults = Network::default();
         Ok(Network {
@@ -115,6 +116,20 @@ impl Environment {
             ssh: self.ssh.clone(),
             ..defaults
         })
+    }
+
+    /// Where git sources are cached: `$PLAT_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/plat/git`, else `~/.cache/plat/git`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = &self.plat_cache_dir {
+            return Some(dir.clone());
+        }
+        let base = self
+            .xdg_cache_home
+            .clone()
+            .filter(|p| p.is_absolute())
+            .or_else(|| self.home.as_ref().map(|h| h.join(".cache")))?;
+        Some(base.join("plat").join("git"))
     }
 
     /// `PLAT_RENDER_TIMEOUT_MS` if set, else `default`.

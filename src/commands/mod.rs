@@ -4,6 +4,7 @@
 //! arguments into a request, calls the core, and prints the result for
 //! people (stderr, `ui`) or scripts (stdout, `output`).
 
+mod cache;
 mod config;
 mod doctor;
 mod environment;
@@ -11,6 +12,7 @@ mod manifest;
 mod new;
 mod output;
 mod prompt;
+mod sources;
 mod sync;
 mod templates;
 mod ui;
@@ -60,6 +62,10 @@ where
         verbose: cli.global.verbose,
     };
     let env = Environment::read();
+    let fetching = sources::Fetching {
+        offline: cli.global.offline,
+        refresh: cli.global.refresh,
+    };
     let (tx, rx) = mpsc::channel();
     let on_signal = tx.clone();
     let _ = ctrlc::set_handler(move || {
@@ -70,7 +76,7 @@ where
         .name("plat".into())
         .stack_size(STACK)
         .spawn(move || {
-            let result = dispatch(cli.command, ui, env);
+            let result = dispatch(cli.command, ui, env, fetching);
             let _ = tx.send(Event::Done(result));
         });
     let result = match worker {
@@ -144,12 +150,13 @@ fn abandon() -> anyhow::Error {
     anyhow!(Interrupted)
 }
 
-fn dispatch(command: Command, ui: Ui, env: Environment) -> Result<u8> {
+fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetching) -> Result<u8> {
     match command {
-        Command::New(args) => new::run(args, ui, &env),
-        Command::Templates(cmd) => templates::run(cmd, ui),
+        Command::New(args) => new::run(args, ui, &env, fetching),
+        Command::Templates(cmd) => templates::run(cmd, ui, &env, fetching),
+        Command::Cache(cmd) => cache::run(cmd, ui, &env),
         Command::Manifest(cmd) => manifest::run(cmd, ui),
-        Command::Doctor(args) => doctor::run(args, ui, &env),
-        Command::Sync(args) => sync::run(args, ui, &env),
+        Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
+        Command::Sync(args) => sync::run(args, ui, &env, fetching),
     }
 }

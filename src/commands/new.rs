@@ -6,14 +6,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::environment::Environment;
+use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
-use super::{output, prompt};
+use super::{config, output, prompt};
 use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
 use crate::error::{exit, InputError};
 use crate::new::answers::{Inputs, Prompter};
 use crate::new::{self, NewRequest, Prepared};
-use crate::template::{source, Definition, Plan, Template};
+use crate::template::{Definition, Plan, Template};
 use crate::util::read::{self, Input};
 
 /// Default render deadline; `PLAT_RENDER_TIMEOUT_MS` overrides it.
@@ -21,10 +22,11 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Scaffolds a project (or, with `--dry-run`, shows what would be
 /// written) and tells the user what happened and what to do next.
-pub fn run(args: NewArgs, ui: Ui, env: &Environment) -> Result<u8> {
+pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
     let req = request(&args, env)?;
     new::preflight(&req)?;
-    let template = source::load(&req.template)?;
+    let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
+    let template = sources.load(&sources.parse(&args.template, args.reference.as_deref())?)?;
     ui.detail(format!(
         "template {} {} from {}",
         template.definition.name, template.definition.version, template.origin

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::environment::Environment;
-use super::output;
+use super::sources::{self, Fetching};
 use super::ui::Ui;
+use super::{config, output};
 use crate::cli::{Format, SyncArgs};
 use crate::effects::deadline;
 use crate::error::exit;
@@ -19,11 +20,17 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Finds the drift, writes it unless told not to, and reports it; with
 /// `--check`, drift is the exit code.
-pub fn run(args: SyncArgs, ui: Ui, env: &Environment) -> Result<u8> {
+pub fn run(args: SyncArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = locate(&path, &env.ceilings)?;
+    let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
+    let template = args
+        .template
+        .as_deref()
+        .map(|t| sources.parse(t, None))
+        .transpose()?;
     let drift = deadline::within("rendering the managed files", DEADLINE, || {
-        sync::drift(&located, args.template.as_deref())
+        sync::drift(&located, template.as_ref(), &sources)
     })?;
     let pending = !drift.changes.is_empty() || drift.upgrade.is_some();
     let write = pending && !args.check && !args.dry_run;

@@ -1,59 +1,142 @@
 //! `plat templates list` and `plat templates show`.
 
 use anyhow::Result;
-use serde_json::json;
+use serde_json::{json, Value};
 
+use super::config::{self, Config};
+use super::environment::Environment;
 use super::output;
+use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD, DIM};
 use crate::cli::{Format, TemplatesCommand};
 use crate::error::exit;
 use crate::template::definition::Variable;
-use crate::template::{source, NAME_VAR};
+use crate::template::source::{self, Sources, Template};
+use crate::template::spec::Spec;
+use crate::template::NAME_VAR;
 
-/// Lists the built-in templates, or shows what one template asks for.
-pub fn run(cmd: TemplatesCommand, _ui: Ui) -> Result<u8> {
+/// Lists the templates there are, or shows what one template asks for.
+pub fn run(cmd: TemplatesCommand, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
+    let config = config::load(env)?;
+    let sources = sources::sources(env, &config, fetching, ui)?;
     match cmd {
-        TemplatesCommand::List { format } => list(format),
-        TemplatesCommand::Show { template, format } => show(&template, format),
+        TemplatesCommand::List { format } => list(&config, &sources, format, ui),
+        TemplatesCommand::Show {
+            template,
+            reference,
+            format,
+        } => show(
+            &sources.parse(&template, reference.as_deref())?,
+            &sources,
+            format,
+        ),
     }
 }
 
-fn list(format: Format) -> Result<u8> {
-    let templates = source::builtin_names()
+/// One listed template: what to pass to `plat new`, the template (or
+/// why it did not load), its catalogue and the catalogue's versions.
+struct Listed {
+    source: String,
+    template: Result<Template, String>,
+    catalog: Option<String>,
+    versions: Vec<String>,
+}
+
+/// The built-ins, then every catalogue of plat's config. A catalogue that
+/// cannot be read is a warning, not the end of the list.
+fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8> {
+    let mut listed: Vec<Listed> = source::builtin_names()
         .into_iter()
-        .map(source::load_builtin)
-        .collect::<Result<Vec<_>>>()?;
+        .map(|name| Listed {
+            source: name.to_string(),
+            template: source::load_builtin(name).map_err(|e| format!("{e:#}")),
+            catalog: None,
+            versions: Vec::new(),
+        })
+        .collect();
+    let config_dir = config.path.as_deref().and_then(std::path::Path::parent);
+    for text in &config.catalogs {
+        let catalogue = sources.parse(text, None).and_then(|spec| {
+            let spec = match (spec, config_dir) {
+                (Spec::Local(p), Some(dir)) if p.is_relative() => Spec::Local(dir.join(p)),
+                (spec, _) => spec,
+            };
+            sources.catalogue(&spec)
+        });
+        match catalogue {
+            Ok(c) => listed.extend(c.templates.into_iter().map(|(source, template)| Listed {
+                source,
+                template,
+                catalog: Some(text.clone()),
+                versions: c.versions.clone(),
+            })),
+            Err(e) => ui.warn(format!(
+                "catalogue `{text}` (plat's config, `catalogs:`): {e:#}"
+            )),
+        }
+    }
     match format {
         Format::Json => output::json(&json!({
-            "templates": templates.iter().map(|t| json!({
-                "name": t.definition.name,
-                "version": t.definition.version,
-                "description": t.definition.description,
-                "source": t.origin.to_string(),
-            })).collect::<Vec<_>>()
+            "templates": listed.iter().map(listed_json).collect::<Vec<_>>()
         }))?,
-        Format::Human => {
-            let width = templates
-                .iter()
-                .map(|t| t.definition.name.len())
-                .max()
-                .unwrap_or(0);
-            let mut out = String::new();
-            for t in &templates {
-                out.push_str(&format!(
-                    "{BOLD}{:<width$}{BOLD:#}  {DIM}{:<8}{DIM:#}  {}\n",
-                    t.definition.name, t.definition.version, t.definition.description
-                ));
-            }
-            output::print(&out)?;
-        }
+        Format::Human => output::print(&listed_human(&listed))?,
     }
     Ok(exit::SUCCESS)
 }
 
+fn listed_json(l: &Listed) -> Value {
+    let mut v = match &l.template {
+        Ok(t) => json!({
+            "name": t.definition.name,
+            "version": t.definition.version,
+            "description": t.definition.description,
+        }),
+        Err(e) => json!({ "error": e }),
+    };
+    v["source"] = json!(l.source);
+    v["catalog"] = json!(l.catalog);
+    v["versions"] = json!(l.versions);
+    v
+}
+
+fn listed_human(listed: &[Listed]) -> String {
+    let name_of = |l: &Listed| match &l.template {
+        Ok(t) => t.definition.name.clone(),
+        Err(_) => "(broken)".into(),
+    };
+    let width = listed.iter().map(|l| name_of(l).len()).max().unwrap_or(0);
+    let mut out = String::new();
+    let mut catalog: Option<&str> = None;
+    for l in listed {
+        if l.catalog.as_deref() != catalog {
+            catalog = l.catalog.as_deref();
+            let versions = match l.versions.len() {
+                0 => String::new(),
+                n => format!(
+                    " {DIM}(versions: {}{}){DIM:#}",
+                    l.versions[..n.min(5)].join(", "),
+                    if n > 5 { ", ..." } else { "" }
+                ),
+            };
+            out.push_str(&format!(
+                "\n{BOLD}{}{BOLD:#}{versions}\n",
+                catalog.unwrap_or("")
+            ));
+        }
+        match &l.template {
+            Ok(t) => out.push_str(&format!(
+                "{BOLD}{:<width$}{BOLD:#}  {DIM}{:<8}{DIM:#}  {}  {DIM}{}{DIM:#}\n",
+                t.definition.name, t.definition.version, t.definition.description, l.source
+            )),
+            Err(e) => out.push_str(&format!("{:<width$}  {}: {e}\n", name_of(l), l.source)),
+        }
+    }
+    out
+}
+
 /// One template and every variable it asks for, with how to answer it.
-fn show(spec: &str, format: Format) -> Result<u8> {
-    let t = source::load(spec)?;
+fn show(spec: &Spec, sources: &Sources, format: Format) -> Result<u8> {
+    let t = sources.load(spec)?;
     let def = &t.definition;
     match format {
         Format::Json => output::json(&json!({
@@ -61,6 +144,7 @@ fn show(spec: &str, format: Format) -> Result<u8> {
             "version": def.version,
             "description": def.description,
             "source": t.origin.to_string(),
+            "provenance": t.origin.provenance(),
             "variables": def.variables,
             "files": t.files.len(),
         }))?,

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::policy::Policy;
-use crate::template::{source, Engine, Template};
+use crate::template::source::Sources;
+use crate::template::spec::Spec;
+use crate::template::{Engine, Template};
 use crate::util::date::Date;
 
 /// Loaded templates, shared by the services of one run.
@@ -27,13 +29,13 @@ pub struct LoadedTemplate {
 impl Templates {
     /// Loads `spec` once per run; services that share a template share
     /// the work.
-    pub fn get(&self, spec: &str) -> Loaded {
+    pub fn get(&self, spec: &Spec, sources: &Sources) -> Loaded {
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         loaded
-            .entry(spec.to_string())
+            .entry(format!("{spec:?}"))
             .or_insert_with(|| {
                 let load = || -> anyhow::Result<LoadedTemplate> {
-                    let template = source::load(spec)?;
+                    let template = sources.load(spec)?;
                     let engine = Engine::precompiled(&template)?;
                     Ok(LoadedTemplate { template, engine })
                 };
@@ -47,7 +49,9 @@ impl Templates {
 pub struct Options {
     pub policy: Policy,
     /// Render managed files with this template instead of the recorded one.
-    pub template: Option<String>,
+    pub template: Option<Spec>,
+    /// Aliases, the git cache and the network, for loading templates.
+    pub sources: Sources,
     pub templates: Templates,
     /// For suppression expiry.
     pub today: Date,

@@ -3,6 +3,7 @@
 //! and, when the time is up, abandons the work (see `interrupt::abandon`):
 //! a stuck render cannot be stopped from inside, only left behind.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,9 @@ struct Deadline {
 }
 
 static CURRENT: Mutex<Option<Deadline>> = Mutex::new(None);
+/// Work in progress that the deadline does not count: fetches, which have
+/// their own timeouts.
+static PAUSED: AtomicUsize = AtomicUsize::new(0);
 
 /// Runs `work` (`task` names it in the error) with a deadline of `timeout`.
 /// An enclosing deadline stays in force.
@@ -39,13 +43,33 @@ pub fn within<T>(task: &'static str, timeout: Duration, work: impl FnOnce() -> T
     result
 }
 
-/// When the current deadline falls, if one is set.
+/// Runs `work` (a fetch: the network has its own timeouts, and a slow
+/// server is no endless template) without the clock running: the
+/// current deadline moves back by the time it took.
+pub fn paused<T>(work: impl FnOnce() -> T) -> T {
+    PAUSED.fetch_add(1, Ordering::SeqCst);
+    let start = Instant::now();
+    let result = work();
+    if let Some(d) = CURRENT.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        d.at += start.elapsed();
+    }
+    PAUSED.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
+/// When the current deadline falls, if one is set and running.
 pub fn next() -> Option<Instant> {
+    if PAUSED.load(Ordering::SeqCst) > 0 {
+        return None;
+    }
     CURRENT.lock().ok().and_then(|c| c.map(|d| d.at))
 }
 
 /// The error for a deadline that has passed, if it has.
 pub fn expired() -> Option<anyhow::Error> {
+    if PAUSED.load(Ordering::SeqCst) > 0 {
+        return None;
+    }
     let d = (*CURRENT.lock().ok()?)?;
     (Instant::now() >= d.at).then(|| {
         InputError(format!(

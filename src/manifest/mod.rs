@@ -34,8 +34,8 @@ use issue::{render_path, At, Issue, Seg};
 
 pub use document::{load_yaml, Document};
 pub use patterns::{
-    CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, PROBE_PATH_PATTERN, QUANTITY_PATTERN,
-    STAGE_NAME_PATTERN,
+    CHECK_ID_PATTERN, COMMIT_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN, PROBE_PATH_PATTERN,
+    QUANTITY_PATTERN, STAGE_NAME_PATTERN,
 };
 pub use types::*;
 

@@ -10,6 +10,8 @@ pub const STAGE_NAME_PATTERN: &str = r"^[a-z0-9][-_a-z0-9]{0,62}$";
 pub const CHECK_ID_PATTERN: &str = r"^[A-Z][A-Z0-9_]*[0-9]{3}$";
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 pub const PROBE_PATH_PATTERN: &str = r"^/";
+/// A git commit id in full: SHA-1 (40 hex digits) or SHA-256 (64).
+pub const COMMIT_PATTERN: &str = r"^([0-9a-f]{40}|[0-9a-f]{64})$";
 /// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
 pub const QUANTITY_PATTERN: &str =
     r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
@@ -30,6 +32,7 @@ pub fn matches(pattern: &str, s: &str) -> Option<bool> {
                 })
         }
         PROBE_PATH_PATTERN => s.starts_with('/'),
+        COMMIT_PATTERN => is_commit(s),
         QUANTITY_PATTERN => quantity_parts(s).is_some(),
         _ => return None,
     })
@@ -37,6 +40,13 @@ pub fn matches(pattern: &str, s: &str) -> Option<bool> {
 
 fn lower_or_digit(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+/// A full commit id, lowercase hex.
+pub fn is_commit(s: &str) -> bool {
+    matches!(s.len(), 40 | 64)
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
 pub fn is_dns_label(s: &str) -> bool {
@@ -197,6 +207,12 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         corpus.push("a".repeat(63));
+        corpus.push("0123456789abcdef0123456789abcdef01234567".into());
+        corpus.push("0123456789abcdef0123456789abcdef0123456".into());
+        corpus.push("0123456789ABCDEF0123456789abcdef01234567".into());
+        corpus.push("0123456789abcdeg0123456789abcdef01234567".into());
+        corpus.push("f".repeat(64));
+        corpus.push("f".repeat(41));
         corpus.push("a".repeat(64));
         corpus.push(format!("a{}", "-".repeat(61)));
         corpus.push(format!("a{}b", "-".repeat(61)));
@@ -208,6 +224,7 @@ mod tests {
             CHECK_ID_PATTERN,
             DATE_PATTERN,
             PROBE_PATH_PATTERN,
+            COMMIT_PATTERN,
             QUANTITY_PATTERN,
         ] {
             let re = regex::Regex::new(pattern).unwrap();

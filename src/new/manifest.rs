@@ -68,12 +68,13 @@ fn section(template: &Template, tera: &Tera, ctx: &Context) -> Result<Mapping> {
 /// answers that may be recorded, so `plat sync` can render it again.
 fn provenance(template: &Template, answers: &Answers) -> Result<Y> {
     let def = &template.definition;
-    let provenance = serde_json::json!({
-        "source": template.origin.to_string(),
-        "name": def.name,
-        "version": def.version,
-        "answers": answers.recordable(),
-    });
+    let mut provenance = template.origin.provenance();
+    provenance.insert("name".into(), def.name.clone().into());
+    provenance.insert("version".into(), def.version.clone().into());
+    provenance.insert(
+        "answers".into(),
+        serde_json::to_value(answers.recordable())?,
+    );
     serde_yaml::to_value(provenance).map_err(|e| anyhow!("{e}"))
 }
 

@@ -8,30 +8,24 @@ use std::path::Path;
 
 use crate::error::InputError;
 use crate::manifest::{Manifest, MANIFEST_FILE};
+use crate::template::spec::Spec;
 use crate::template::{Contexts, Engine, PlannedFile, Scope, Template, MANAGED_MARKER};
 use crate::util::read::{self, Input, Opened, Refused};
 
 /// Which template renders a service's managed files: `--template` if
-/// given, else the one platform.yaml records (`builtin:NAME`, or a
-/// directory, relative to the service if the path is relative).
+/// given, else the one platform.yaml records (`builtin:NAME`, a git source
+/// at its recorded commit, or a directory, relative to the service if the
+/// path is relative). None when neither names one.
 pub fn template_spec(
     manifest: &Manifest,
-    given: Option<&str>,
+    given: Option<&Spec>,
     service_root: &Path,
-) -> Option<String> {
+) -> Option<Result<Spec>> {
     if let Some(spec) = given {
-        return Some(spec.to_string());
+        return Some(Ok(spec.clone()));
     }
-    let source = &manifest.template.as_ref()?.source;
-    if let Some(name) = source.strip_prefix("builtin:") {
-        return Some(name.to_string());
-    }
-    let path = Path::new(source);
-    Some(if path.is_relative() {
-        service_root.join(path).display().to_string()
-    } else {
-        source.clone()
-    })
+    let rec = manifest.template.as_ref()?;
+    Some(Spec::recorded(rec, service_root))
 }
 
 /// How the template in hand stands to the one platform.yaml records.

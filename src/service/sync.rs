@@ -11,7 +11,9 @@ use crate::effects::git::{self, RepoState};
 use crate::effects::{interrupt, replace};
 use crate::error::InputError;
 use crate::manifest::{self, Manifest, MANIFEST_FILE};
-use crate::template::{source, Engine, Template};
+use crate::template::source::Sources;
+use crate::template::spec::Spec;
+use crate::template::{Engine, Template};
 use crate::util::read::{self, Input};
 
 /// How far one service is from its platform.yaml: what sync would do.
@@ -28,7 +30,7 @@ pub struct Drift {
 
 /// Reads the service's manifest and template and compares the render with
 /// the disk. Anything that stops a faithful render is an input error.
-pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
+pub fn drift(located: &Located, template: Option<&Spec>, sources: &Sources) -> Result<Drift> {
     let Some(path) = &located.manifest else {
         bail!(InputError(format!(
             "no {MANIFEST_FILE} in `{}`{}; run plat sync inside a service created by `plat new`",
@@ -41,7 +43,7 @@ pub fn drift(located: &Located, template: Option<&str>) -> Result<Drift> {
         )));
     };
     let (text, m) = read_manifest(&located.root, path)?;
-    let tpl = load_template(&m, template, located, path)?;
+    let tpl = load_template(&m, template, located, path, sources)?;
     let standing = drift::standing(&m, &tpl);
     if let drift::Standing::Newer {
         recorded,
@@ -84,9 +86,10 @@ fn read_manifest(root: &Path, path: &Path) -> Result<(String, Manifest)> {
 /// records.
 fn load_template(
     m: &Manifest,
-    given: Option<&str>,
+    given: Option<&Spec>,
     located: &Located,
     path: &Path,
+    sources: &Sources,
 ) -> Result<Template> {
     let Some(spec) = drift::template_spec(m, given, &located.root) else {
         bail!(InputError(format!(
@@ -94,8 +97,9 @@ fn load_template(
             path.display()
         )));
     };
-    source::load(&spec).with_context(|| {
-        format!("loading the template `{spec}` named in {MANIFEST_FILE}; pass --template PATH if it moved")
+    let spec = spec?;
+    sources.load(&spec).with_context(|| {
+        format!("loading the template `{spec}` named in {MANIFEST_FILE}; pass --template SOURCE if it moved")
     })
 }
 

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod spec;
 pub mod tera_env;
 
 pub use context::{Contexts, MANAGED_MARKER};

@@ -2,6 +2,7 @@
 //! loading, "did you mean" hints, calendar dates, globs and slugs.
 
 pub mod date;
+pub mod git_url;
 pub mod glob;
 pub mod read;
 pub mod slug;

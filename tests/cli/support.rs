@@ -47,6 +47,7 @@ impl Scratch {
         fs::create_dir_all(&home).unwrap();
         cmd.env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
             .env("GIT_CEILING_DIRECTORIES", self.path());

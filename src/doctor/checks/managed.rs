@@ -25,7 +25,7 @@ pub(in crate::doctor) struct Outcome {
 
 /// PLAT600/601 and the drift checks, which need the template.
 pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) -> Option<Outcome> {
-    let Some(spec) = drift::template_spec(doc.manifest, run.opts.template.as_deref(), root) else {
+    let Some(spec) = drift::template_spec(doc.manifest, run.opts.template.as_ref(), root) else {
         run.skip_checks(
             &[CheckId::TemplateVersion, CheckId::TemplateAvailable],
             "platform.yaml records no template",
@@ -36,8 +36,18 @@ pub(in crate::doctor) fn check(run: &mut Run, root: &Path, doc: &ManifestDoc) ->
         );
         return None;
     };
-    let loaded = run.opts.templates.get(&spec);
-    let LoadedTemplate { template, engine } = available(run, doc, &spec, &loaded)?;
+    let loaded = match spec {
+        Ok(spec) => run.opts.templates.get(&spec, &run.opts.sources),
+        Err(e) => std::sync::Arc::new(Err(format!("{e:#}"))),
+    };
+    let spec = doc
+        .manifest
+        .template
+        .as_ref()
+        .map(|t| t.source.clone())
+        .unwrap_or_default();
+    let shown = run.opts.template.as_ref().map_or(spec, |s| s.to_string());
+    let LoadedTemplate { template, engine } = available(run, doc, &shown, &loaded)?;
     let standing = drift::standing(doc.manifest, template);
     if !template_version(run, doc, template, &standing) {
         return None;

@@ -121,6 +121,20 @@ fn check_metadata(c: &mut Checker, meta: &P, metadata: &Metadata) {
 
 fn check_template(c: &mut Checker, path: &P, t: &TemplateRef) {
     c.not_blank(&path.key("source"), "`source`", &t.source);
+    if let Ok(Some(url)) = crate::util::git_url::GitUrl::parse(&t.source) {
+        if url.has_credentials() {
+            c.report(
+                &path.key("source"),
+                format!("`source` holds credentials; write it without them (`{url}`) and let a credential helper or token supply them"),
+            );
+        }
+        if t.commit.is_none() {
+            c.report(
+                &path.key("commit"),
+                "a template from git needs the `commit` it was made from (40 hex digits); plat new records it".to_string(),
+            );
+        }
+    }
     c.not_blank(&path.key("name"), "`name`", &t.name);
     if let Err(err) = semver::Version::parse(&t.version) {
         c.report(

@@ -17,7 +17,7 @@ pub use infrastructure::*;
 pub use pipeline::*;
 pub use resources::*;
 
-use super::{CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN};
+use super::{CHECK_ID_PATTERN, COMMIT_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN};
 
 /// `platform.yaml`: what a service is, who owns it, how it is built and where
 /// it runs. Every key is camelCase, like Kubernetes; unknown keys are errors.
@@ -119,9 +119,23 @@ impl Lifecycle {
 #[derive(Serialize, Deserialize, JsonSchema, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateRef {
-    /// `builtin:<name>` for a built-in template, otherwise the path or URL it came from.
+    /// `builtin:<name>` for a built-in template, a git URL (never with
+    /// credentials) for a template from git, otherwise the directory it came from.
     #[schemars(length(min = 1))]
     pub source: String,
+    /// For a git source: the template's directory in the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub path: Option<String>,
+    /// For a git source: the tag, branch or commit asked for.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub reference: Option<String>,
+    /// For a git source: the commit the project was made from; sync and
+    /// doctor render exactly this commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(COMMIT_PATTERN))]
+    pub commit: Option<String>,
     /// The template's `name`.
     #[schemars(length(min = 1))]
     pub name: String,

@@ -70,15 +70,12 @@ impl Drop for Server {
 /// `git daemon` serving every repository under `base` (read-only, no
 /// `git-daemon-export-ok` needed) on a free port.
 pub fn git_daemon(base: &Path) -> Option<Server> {
-    need("git-daemon")?;
+    // git-daemon itself, not `git daemon`, which would leave it running
+    // when killed.
+    let daemon = need("git-daemon")?;
     let port = free_port();
-    let child = std::process::Command::new("git")
-        .args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--listen=127.0.0.1",
-        ])
+    let child = std::process::Command::new(daemon)
+        .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
         .arg(format!("--port={port}"))
         .arg(format!("--base-path={}", base.display()))
         .arg(base)

@@ -1,157 +1,16 @@
-//! Where a template comes from: the built-ins embedded in the binary, or a
-//! directory on disk. Either way the result is the same in-memory
-//! [`Template`], read once, with symlinks resolved and checked.
+//! A template in a directory on disk, walked once with symlinks resolved
+//! and checked.
 
 use anyhow::{anyhow, bail, Context, Result};
-use std::borrow::Cow;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::definition::Definition;
+use super::builtin::builtin_names;
+use super::{Origin, SourceData, SourceFile, Template};
 use crate::error::InputError;
+use crate::template::definition::Definition;
 use crate::util::read::{self, Input};
-
-/// A file of a built-in template, embedded in the binary by build.rs.
-pub struct BuiltinFile {
-    pub path: &'static str,
-    pub contents: &'static [u8],
-    pub executable: bool,
-}
-
-/// A built-in template: its name and every file of its directory.
-pub struct BuiltinTemplate {
-    pub name: &'static str,
-    pub files: &'static [BuiltinFile],
-}
-
-include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
-
-/// Where a template was loaded from, recorded in platform.yaml.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    Builtin(String),
-    Local(PathBuf),
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Origin::Builtin(name) => write!(f, "builtin:{name}"),
-            Origin::Local(path) => write!(f, "{}", path.display()),
-        }
-    }
-}
-
-/// Where a file's bytes are: in the binary, or on disk (read only when the
-/// file is rendered, so a large template is never all in memory).
-#[derive(Debug, Clone)]
-pub enum SourceData {
-    Static(&'static [u8]),
-    File(PathBuf),
-}
-
-/// One file under `files/`, before rendering.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Relative to `files/`, `/`-separated.
-    pub path: String,
-    pub data: SourceData,
-    pub executable: bool,
-}
-
-impl SourceFile {
-    /// The file's bytes: borrowed for a built-in, read from disk otherwise.
-    pub fn bytes(&self) -> Result<Cow<'static, [u8]>> {
-        match &self.data {
-            SourceData::Static(b) => Ok(Cow::Borrowed(*b)),
-            SourceData::File(p) => read::open_resolved(p)
-                .and_then(|f| f.read_all(Input::TemplateFile))
-                .map(Cow::Owned)
-                .map_err(|r| r.into_error(p, Input::TemplateFile)),
-        }
-    }
-}
-
-/// A loaded template: its definition, the list of its files, and its
-/// partials (`partials/`: templates the files may `include`, or whose
-/// components they may use, never written themselves).
-pub struct Template {
-    pub origin: Origin,
-    pub definition: Definition,
-    pub files: Vec<SourceFile>,
-    pub partials: Vec<(String, String)>,
-}
-
-/// True when `spec` names a directory rather than a built-in template.
-pub fn is_path(spec: &str) -> bool {
-    spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR) || spec.starts_with('.')
-}
-
-/// Resolves `spec` (a built-in name or a path) to a loaded template.
-pub fn load(spec: &str) -> Result<Template> {
-    if is_path(spec) {
-        load_dir(Path::new(spec))
-    } else {
-        load_builtin(spec)
-    }
-}
-
-/// The built-in templates' names, for listings and hints.
-pub fn builtin_names() -> Vec<&'static str> {
-    BUILTIN.iter().map(|t| t.name).collect()
-}
-
-/// Loads the built-in template `name`; an unknown name is answered with
-/// the nearest one and the whole list.
-pub fn load_builtin(name: &str) -> Result<Template> {
-    let Some(t) = BUILTIN.iter().find(|t| t.name == name) else {
-        let names = builtin_names();
-        let hint = crate::util::suggest::did_you_mean(name, names.iter().copied())
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
-        bail!(InputError(format!(
-            "no built-in template named `{name}`; {hint}built-ins: {}. A path to a template directory must contain `/` or start with `.` (e.g. `./{name}`)",
-            names.join(", ")
-        )));
-    };
-    let def_file = t
-        .files
-        .iter()
-        .find(|f| f.path == "template.yaml")
-        .with_context(|| format!("built-in template `{name}` has no template.yaml"))?;
-    let text = std::str::from_utf8(def_file.contents)
-        .with_context(|| format!("built-in template `{name}`: template.yaml is not UTF-8"))?;
-    let definition = Definition::parse(text, &format!("builtin:{name}/template.yaml"))?;
-    let files = t
-        .files
-        .iter()
-        .filter_map(|f| {
-            f.path.strip_prefix("files/").map(|rel| SourceFile {
-                path: rel.to_string(),
-                data: SourceData::Static(f.contents),
-                executable: f.executable,
-            })
-        })
-        .collect();
-    let partials = t
-        .files
-        .iter()
-        .filter_map(|f| {
-            let rel = f.path.strip_prefix("partials/")?;
-            Some((
-                rel.to_string(),
-                String::from_utf8_lossy(f.contents).into_owned(),
-            ))
-        })
-        .collect();
-    Ok(Template {
-        origin: Origin::Builtin(name.to_string()),
-        definition,
-        files,
-        partials,
-    })
-}
 
 /// Loads the template in `dir`: the definition and partials now, each
 /// file's bytes only when it is rendered.

@@ -1,0 +1,233 @@
+//! Where a template comes from: the built-ins embedded in the binary
+//! (`builtin`), a directory on disk (`dir`), or a commit of a git
+//! repository in plat's cache (`git`). Whatever the source, the result is
+//! the same in-memory [`Template`], read once, with symlinks resolved and
+//! checked. [`Sources`] turns what the user wrote into one.
+
+mod builtin;
+mod catalog;
+mod dir;
+mod git;
+
+use anyhow::Result;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::definition::Definition;
+use super::spec::{Aliases, GitSpec, Spec};
+use crate::error::InputError;
+use crate::fetch::{Cache, Freshness, Network, Reporter, Want};
+use crate::util::read::{self, Input};
+
+pub use builtin::{builtin_names, load_builtin};
+pub use catalog::Catalogue;
+pub use dir::load_dir;
+
+/// A file of a built-in template, embedded in the binary by build.rs.
+pub struct BuiltinFile {
+    pub path: &'static str,
+    pub contents: &'static [u8],
+    pub executable: bool,
+}
+
+/// A built-in template: its name and every file of its directory.
+pub struct BuiltinTemplate {
+    pub name: &'static str,
+    pub files: &'static [BuiltinFile],
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+/// Where a template was loaded from, recorded in platform.yaml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Builtin(String),
+    Local(PathBuf),
+    /// A commit of a git repository: `spec.commit` is always set.
+    Git(GitSpec),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Builtin(name) => write!(f, "builtin:{name}"),
+            Origin::Local(path) => write!(f, "{}", path.display()),
+            Origin::Git(spec) => {
+                write!(f, "{spec}")?;
+                match &spec.commit {
+                    Some(c) => write!(f, " (commit {})", &c[..c.len().min(12)]),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl Origin {
+    /// `source`, and for git `path`, `ref` and `commit`: how platform.yaml
+    /// records where a project came from. Never a credential.
+    pub fn provenance(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut m = serde_json::Map::new();
+        match self {
+            Origin::Git(g) => {
+                m.insert("source".into(), g.url.to_string().into());
+                if !g.subdir.is_empty() {
+                    m.insert("path".into(), g.subdir.clone().into());
+                }
+                if let Some(r) = &g.reference {
+                    m.insert("ref".into(), r.clone().into());
+                }
+                if let Some(c) = &g.commit {
+                    m.insert("commit".into(), c.clone().into());
+                }
+            }
+            other => {
+                m.insert("source".into(), other.to_string().into());
+            }
+        }
+        m
+    }
+}
+
+/// Where a file's bytes are: in the binary, on disk (read only when the
+/// file is rendered, so a large template is never all in memory), or read
+/// from a git object.
+#[derive(Debug, Clone)]
+pub enum SourceData {
+    Static(&'static [u8]),
+    File(PathBuf),
+    Bytes(Arc<[u8]>),
+}
+
+/// One file under `files/`, before rendering.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to `files/`, `/`-separated.
+    pub path: String,
+    pub data: SourceData,
+    pub executable: bool,
+}
+
+impl SourceFile {
+    /// The file's bytes: borrowed for a built-in, copied from a git
+    /// object, read from disk otherwise.
+    pub fn bytes(&self) -> Result<Cow<'static, [u8]>> {
+        match &self.data {
+            SourceData::Static(b) => Ok(Cow::Borrowed(*b)),
+            SourceData::Bytes(b) => Ok(Cow::Owned(b.to_vec())),
+            SourceData::File(p) => read::open_resolved(p)
+                .and_then(|f| f.read_all(Input::TemplateFile))
+                .map(Cow::Owned)
+                .map_err(|r| r.into_error(p, Input::TemplateFile)),
+        }
+    }
+}
+
+/// A loaded template: its definition, the list of its files, and its
+/// partials (`partials/`: templates the files may `include`, or whose
+/// components they may use, never written themselves).
+pub struct Template {
+    pub origin: Origin,
+    pub definition: Definition,
+    pub files: Vec<SourceFile>,
+    pub partials: Vec<(String, String)>,
+}
+
+/// Everything loading a template may need beyond its name: the aliases of
+/// plat's config, the git cache and how to reach servers, and who hears
+/// about fetches.
+#[derive(Clone)]
+pub struct Sources {
+    pub aliases: Aliases,
+    /// None when no cache directory is known (no HOME, no
+    /// XDG_CACHE_HOME, no PLAT_CACHE_DIR): git sources then fail.
+    pub cache: Option<Cache>,
+    pub network: Network,
+    pub freshness: Freshness,
+    pub reporter: Arc<dyn Reporter + Send>,
+}
+
+impl Default for Sources {
+    /// Built-ins and directories only: no aliases, no cache.
+    fn default() -> Sources {
+        Sources {
+            aliases: Aliases::default(),
+            cache: None,
+            network: Network::default(),
+            freshness: Freshness::default(),
+            reporter: Arc::new(crate::fetch::Silent),
+        }
+    }
+}
+
+impl Sources {
+    /// Parses a template argument (`--ref` in `reference`).
+    pub fn parse(&self, text: &str, reference: Option<&str>) -> Result<Spec> {
+        Spec::parse(text, &self.aliases, reference)
+    }
+
+    /// Parses and loads a template argument.
+    pub fn load_text(&self, text: &str) -> Result<Template> {
+        self.load(&self.parse(text, None)?)
+    }
+
+    /// Loads the template `spec` names, fetching it first if it is in git
+    /// and the cache cannot answer.
+    pub fn load(&self, spec: &Spec) -> Result<Template> {
+        match spec {
+            Spec::Builtin(name) => load_builtin(name).map_err(|e| self.unknown_name(name, e)),
+            Spec::Local(path) => load_dir(Path::new(path)),
+            Spec::Git(git) => self.load_git(git),
+        }
+    }
+
+    /// An unknown built-in name may be a misspelt alias: say so.
+    fn unknown_name(&self, name: &str, e: anyhow::Error) -> anyhow::Error {
+        let aliases: Vec<&str> = self.aliases.names().collect();
+        if aliases.is_empty() {
+            return e;
+        }
+        let hint = crate::util::suggest::did_you_mean(name, aliases.iter().copied())
+            .map(|a| format!("; did you mean the source alias `{a}`?"))
+            .unwrap_or_default();
+        anyhow::anyhow!(InputError(format!(
+            "{e}{hint} (aliases in plat's config: {})",
+            aliases.join(", ")
+        )))
+    }
+
+    /// The git cache, or why there is none.
+    fn cache(&self, spec: &GitSpec) -> Result<&Cache> {
+        self.cache.as_ref().ok_or_else(|| {
+            InputError(format!(
+                "{spec}: plat has nowhere to cache git repositories; set PLAT_CACHE_DIR (or HOME or XDG_CACHE_HOME)"
+            ))
+            .into()
+        })
+    }
+
+    fn load_git(&self, spec: &GitSpec) -> Result<Template> {
+        let cache = self.cache(spec)?;
+        let want = match &spec.commit {
+            Some(c) => Want::Commit(c.clone()),
+            None => Want::Ref(spec.reference.clone()),
+        };
+        let reporter = &*self.reporter;
+        let resolved = cache.resolve(&spec.url, &want, self.freshness, &self.network, reporter)?;
+        match git::load(spec, &resolved) {
+            Err(e) if git::is_damaged(&e) && !self.freshness.offline => {
+                drop(resolved);
+                reporter.note(format!(
+                    "the cached copy of {} is damaged; fetching it afresh",
+                    spec.url
+                ));
+                cache.discard(&spec.url)?;
+                let resolved =
+                    cache.resolve(&spec.url, &want, self.freshness, &self.network, reporter)?;
+                git::load(spec, &resolved)
+            }
+            other => other,
+        }
+    }
+}
