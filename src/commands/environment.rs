@@ -38,7 +38,6 @@ pub struct Environment {
     network_timeout_ms: Option<String>,
     // --- the ssh transport: GIT_SSH_COMMAND, GIT_SSH, GIT_SSH_VARIANT ---
     /// What git's ssh variables say, as plat's ssh transport takes them.
-    #[allow(dead_code)] // read by `network`
     ssh: SshSettings,
     // --- end of the ssh transport's variables ---
 }
@@ -112,7 +111,8 @@ impl Environment {
                 self.network_timeout_ms.as_deref(),
                 defaults.idle_timeout,
             )?,
-            // ssh asks nothing unless the command sets `interactive`.
+            // ssh asks nothing unless the command sets `interactive`
+            // (commands::sources, from the terminal and --no-input).
             ssh: self.ssh.clone(),
             ..defaults
         })

@@ -22,11 +22,15 @@ use crate::template::spec::Aliases;
 pub struct Fetching {
     pub offline: bool,
     pub refresh: bool,
+    /// A person may answer ssh (a passphrase, a new host key): a terminal
+    /// and no `--no-input`. Otherwise ssh runs in BatchMode.
+    pub interactive: bool,
 }
 
 /// The run's template sources.
 pub fn sources(env: &Environment, config: &Config, fetching: Fetching, ui: Ui) -> Result<Sources> {
-    let network = env.network(fetching.offline)?;
+    let mut network = env.network(fetching.offline)?;
+    network.ssh.interactive = fetching.interactive;
     Ok(Sources {
         aliases: Aliases(config.sources.clone()),
         cache: env.cache_dir().map(|root| Cache { root }),

@@ -20,6 +20,6 @@ mod rules;
 mod safety;
 mod servers;
 mod sources;
-mod ssh_probe;
+mod sources_ssh;
 mod sync;
 mod typos;

@@ -125,11 +125,6 @@ impl Sshd {
             repo.display()
         )
     }
-
-    /// What sshd logged, for failure messages.
-    pub fn log(&self) -> String {
-        fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
-    }
 }
 
 /// An ssh-agent holding the passphrase-protected `agent_key`, whose
