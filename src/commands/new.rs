@@ -26,7 +26,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     let req = request(&args, env)?;
     new::preflight(&req)?;
     let fetching = Fetching {
-        interactive: fetching.interactive && !args.no_input,
+        no_input: args.no_input,
         ..fetching
     };
     let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;

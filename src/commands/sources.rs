@@ -22,15 +22,16 @@ use crate::template::spec::Aliases;
 pub struct Fetching {
     pub offline: bool,
     pub refresh: bool,
-    /// A person may answer ssh (a passphrase, a new host key): a terminal
-    /// and no `--no-input`. Otherwise ssh runs in BatchMode.
-    pub interactive: bool,
+    /// `--no-input`: ssh may not ask for a passphrase or about a new host
+    /// key, not even on a terminal (it runs in BatchMode, as it does
+    /// without a terminal).
+    pub no_input: bool,
 }
 
 /// The run's template sources.
 pub fn sources(env: &Environment, config: &Config, fetching: Fetching, ui: Ui) -> Result<Sources> {
     let mut network = env.network(fetching.offline)?;
-    network.ssh.interactive = fetching.interactive;
+    network.ssh.interactive = super::prompt::can_prompt(fetching.no_input);
     Ok(Sources {
         aliases: Aliases(config.sources.clone()),
         cache: env.cache_dir().map(|root| Cache { root }),

@@ -260,3 +260,105 @@ fn spawn_error(e: &io::Error, program: &str) -> anyhow::Error {
         anyhow::anyhow!("ssh: cannot run `{program}`: {e}")
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    fn conn(idle_ms: u64) -> Connection {
+        Connection {
+            program: "sh".into(),
+            destination: "git@h.example".into(),
+            host: "h.example".into(),
+            port: None,
+            path: "/t.git".into(),
+            batch: true,
+            connect_timeout: Duration::from_millis(idle_ms),
+            idle_timeout: Duration::from_millis(idle_ms),
+        }
+    }
+
+    fn sh(script: &str, idle_ms: u64) -> SshStream {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(script);
+        SshStream::spawn(cmd, conn(idle_ms)).unwrap()
+    }
+
+    #[test]
+    fn what_the_client_writes_is_read_and_what_plat_writes_reaches_it() {
+        let mut s = sh("printf 'hello '; head -c 5", 5000);
+        let mut buf = [0u8; 6];
+        s.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"hello ");
+        s.write_all(b"world").unwrap();
+        let mut buf = [0u8; 5];
+        s.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"world");
+        let err = s.read(&mut buf).unwrap_err().to_string();
+        assert!(
+            err.contains("ended before the fetch finished (exit status: 0)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_early_end_is_explained_from_stderr_and_repeated() {
+        let mut s = sh("echo 'Permission denied (publickey).' >&2; exit 255", 5000);
+        let first = s.read(&mut [0u8; 8]).unwrap_err().to_string();
+        assert!(first.contains("did not accept any key"), "{first}");
+        let again = s.write(b"x").unwrap_err().to_string();
+        assert_eq!(first, again);
+    }
+
+    #[test]
+    fn silence_ends_the_read_and_the_whole_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let script = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
+        let mut s = sh(&script, 300);
+        let start = Instant::now();
+        let err = s.read(&mut [0u8; 8]).unwrap_err().to_string();
+        assert!(err.contains("sent nothing for 0.6 s"), "{err}");
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        assert!(ends(pid.trim()), "the grandchild {pid} survived");
+    }
+
+    /// Whether process `pid` ends (or is a zombie) within two seconds.
+    fn ends(pid: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(2) {
+            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                Err(_) => return true,
+                Ok(stat)
+                    if stat
+                        .rsplit(')')
+                        .next()
+                        .is_some_and(|s| s.trim_start().starts_with('Z')) =>
+                {
+                    return true
+                }
+                Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn dropping_the_stream_ends_the_client() {
+        let s = sh("sleep 30", 5000);
+        let pid = s.child.id().to_string();
+        let start = Instant::now();
+        drop(s);
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(ends(&pid), "the client {pid} survived");
+    }
+}
