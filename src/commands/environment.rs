@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::effects::git::IdentityEnv;
 use crate::error::InputError;
 use crate::fetch::transport::http::{HttpSettings, ProxyEnv, Tokens};
+use crate::fetch::transport::ssh::SshSettings;
 use crate::fetch::Network;
 use crate::new::answers::ENV_PREFIX;
 
@@ -49,6 +50,10 @@ pub struct Environment {
     /// `CI_JOB_TOKEN` with `CI_SERVER_HOST`. Its `Debug` shows no token.
     git_tokens: Tokens,
     // ---- end of the https transport's variables ----
+    // --- the ssh transport: GIT_SSH_COMMAND, GIT_SSH, GIT_SSH_VARIANT ---
+    /// What git's ssh variables say, as plat's ssh transport takes them.
+    ssh: SshSettings,
+    // --- end of the ssh transport's variables ---
 }
 
 fn path(name: &str) -> Option<PathBuf> {
@@ -134,6 +139,14 @@ impl Environment {
                 ci_job_token: nonempty("CI_JOB_TOKEN"),
                 ci_server_host: nonempty("CI_SERVER_HOST"),
             },
+            // --- the ssh transport ---
+            ssh: SshSettings {
+                command: text("GIT_SSH_COMMAND").filter(|v| !v.is_empty()),
+                program: path("GIT_SSH"),
+                variant: text("GIT_SSH_VARIANT").filter(|v| !v.is_empty()),
+                interactive: false,
+            },
+            // --- end of the ssh transport ---
         }
     }
 
@@ -160,7 +173,9 @@ impl Environment {
                 git_ssl_cainfo: self.git_ssl_cainfo.clone(),
                 tokens: self.git_tokens.clone(),
             },
-            ..defaults
+            // ssh asks nothing unless the command sets `interactive`
+            // (commands::sources, from the terminal and --no-input).
+            ssh: self.ssh.clone(),
         })
     }
 

@@ -65,6 +65,7 @@ where
     let fetching = sources::Fetching {
         offline: cli.global.offline,
         refresh: cli.global.refresh,
+        no_input: false,
     };
     let (tx, rx) = mpsc::channel();
     let on_signal = tx.clone();

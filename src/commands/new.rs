@@ -25,6 +25,10 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
     let req = request(&args, env)?;
     new::preflight(&req)?;
+    let fetching = Fetching {
+        no_input: args.no_input,
+        ..fetching
+    };
     let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
     let template = sources.load(&sources.parse(&args.template, args.reference.as_deref())?)?;
     ui.detail(format!(

@@ -22,11 +22,16 @@ use crate::template::spec::Aliases;
 pub struct Fetching {
     pub offline: bool,
     pub refresh: bool,
+    /// `--no-input`: ssh may not ask for a passphrase or about a new host
+    /// key, not even on a terminal (it runs in BatchMode, as it does
+    /// without a terminal).
+    pub no_input: bool,
 }
 
 /// The run's template sources.
 pub fn sources(env: &Environment, config: &Config, fetching: Fetching, ui: Ui) -> Result<Sources> {
-    let network = env.network(fetching.offline)?;
+    let mut network = env.network(fetching.offline)?;
+    network.ssh.interactive = super::prompt::can_prompt(fetching.no_input);
     Ok(Sources {
         aliases: Aliases(config.sources.clone()),
         cache: env.cache_dir().map(Cache::new),

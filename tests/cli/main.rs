@@ -21,5 +21,6 @@ mod safety;
 mod servers;
 mod sources;
 mod sources_http;
+mod sources_ssh;
 mod sync;
 mod typos;

@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod repo;
+pub mod ssh;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
