@@ -20,7 +20,5 @@ mod rules;
 mod safety;
 mod servers;
 mod sources;
-mod sources_http;
-mod sources_ssh;
 mod sync;
 mod typos;

@@ -32,8 +32,8 @@ pub struct Certificates {
 }
 
 /// Makes the certificates in `dir` with the `openssl` command line.
-pub fn certificates(dir: &Path) -> Option<Certificates> {
-    need("openssl")?;
+pub fn certificates(dir: &Path) -> Certificates {
+    need("openssl");
     fs::create_dir_all(dir).unwrap();
     let ext = dir.join("leaf.ext");
     fs::write(
@@ -106,11 +106,11 @@ pub fn certificates(dir: &Path) -> Option<Certificates> {
             "leaf.ext",
         ],
     );
-    Some(Certificates {
+    Certificates {
         ca: dir.join("ca.pem"),
         leaf: dir.join("leaf.pem"),
         leaf_key: dir.join("leaf.key"),
-    })
+    }
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
@@ -171,9 +171,9 @@ impl Lighttpd {
 }
 
 /// Starts lighttpd for `repos` with its files in `dir`.
-pub fn lighttpd(dir: &Path, repos: &Path, tls: Option<&Certificates>) -> Option<Lighttpd> {
-    let program = need("lighttpd")?;
-    let backend = need("git-http-backend")?;
+pub fn lighttpd(dir: &Path, repos: &Path, tls: Option<&Certificates>) -> Lighttpd {
+    let program = need("lighttpd");
+    let backend = need("git-http-backend");
     fs::create_dir_all(dir.join("www/web/acme.git/info")).unwrap();
     fs::create_dir_all(dir.join("www/dumb/acme.git/info")).unwrap();
     fs::write(
@@ -206,11 +206,11 @@ pub fn lighttpd(dir: &Path, repos: &Path, tls: Option<&Certificates>) -> Option<
     if let Some(p) = tls_port {
         wait_for_port(p, &what);
     }
-    Some(Lighttpd {
+    Lighttpd {
         server,
         tls_port,
         access_log: dir.join("access.log"),
-    })
+    }
 }
 
 fn config(
@@ -280,8 +280,8 @@ impl Tinyproxy {
 }
 
 /// Starts tinyproxy with its files in `dir`.
-pub fn tinyproxy(dir: &Path) -> Option<Tinyproxy> {
-    let program = need("tinyproxy")?;
+pub fn tinyproxy(dir: &Path) -> Tinyproxy {
+    let program = need("tinyproxy");
     fs::create_dir_all(dir).unwrap();
     let port = free_port();
     let log = dir.join("tinyproxy.log");
@@ -305,7 +305,7 @@ pub fn tinyproxy(dir: &Path) -> Option<Tinyproxy> {
         .expect("starting tinyproxy");
     let server = Server { child, port };
     wait_for_port(port, &format!("tinyproxy (see {})", log.display()));
-    Some(Tinyproxy { server, log })
+    Tinyproxy { server, log }
 }
 
 /// A server that accepts every connection and never sends a byte; it

@@ -3,8 +3,8 @@
 //! template repositories they serve.
 //!
 //! The servers come from Debian's packages (scripts/test installs them).
-//! Without one a test is skipped with a note, except when `CI=true`: there a
-//! missing server fails the test, so CI never passes by skipping.
+//! A missing one fails the test that needs it, CI or not: a skipped check
+//! is a defect.
 
 pub mod http;
 pub mod repo;
@@ -16,22 +16,32 @@ use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// Where `program` is: on PATH, or in the directories Debian puts servers
-/// and git's helpers in. None when absent (the test then returns early);
-/// with `CI=true` an absent program fails the test instead.
-pub fn need(program: &str) -> Option<PathBuf> {
+/// and git's helpers in. Panics when it is absent, naming the package.
+pub fn need(program: &str) -> PathBuf {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
     dirs.extend(["/usr/sbin", "/sbin", "/usr/lib/git-core"].map(PathBuf::from));
-    if let Some(found) = dirs.iter().map(|d| d.join(program)).find(|p| p.is_file()) {
-        return Some(found);
+    dirs.iter()
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{program}` is not installed; scripts/test installs the servers these tests \
+                 need (or: apt-get install {})",
+                package(program)
+            )
+        })
+}
+
+/// The Debian package that brings `program`.
+fn package(program: &str) -> &str {
+    match program {
+        "git-daemon" | "git-http-backend" | "git-upload-pack" => "git",
+        "sshd" => "openssh-server",
+        "ssh" | "ssh-keygen" | "ssh-agent" | "ssh-add" => "openssh-client",
+        other => other,
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "`{program}` is not installed; scripts/test installs the servers these tests need"
-    );
-    eprintln!("skipped: `{program}` is not installed (scripts/test installs it)");
-    None
 }
 
 /// A port nobody listens on right now.
@@ -70,10 +80,10 @@ impl Drop for Server {
 
 /// `git daemon` serving every repository under `base` (read-only, no
 /// `git-daemon-export-ok` needed) on a free port.
-pub fn git_daemon(base: &Path) -> Option<Server> {
+pub fn git_daemon(base: &Path) -> Server {
     // git-daemon itself, not `git daemon`, which would leave it running
     // when killed.
-    let daemon = need("git-daemon")?;
+    let daemon = need("git-daemon");
     let port = free_port();
     let child = std::process::Command::new(daemon)
         .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
@@ -87,7 +97,7 @@ pub fn git_daemon(base: &Path) -> Option<Server> {
         .expect("starting git daemon");
     let server = Server { child, port };
     wait_for_port(port, "git daemon");
-    Some(server)
+    server
 }
 
 /// A server that accepts connections on `port` (a free one if `None`) and

@@ -26,18 +26,17 @@ pub struct Sshd {
 }
 
 impl Sshd {
-    /// Starts sshd in `dir` (created), or None when OpenSSH is missing
-    /// (which fails the test under `CI=true`).
-    pub fn start(dir: &Path) -> Option<Sshd> {
+    /// Starts sshd in `dir` (created).
+    pub fn start(dir: &Path) -> Sshd {
         Sshd::start_with(dir, "")
     }
 
     /// [`Sshd::start`] with `extra` lines in sshd_config.
-    pub fn start_with(dir: &Path, extra: &str) -> Option<Sshd> {
-        let sshd = need("sshd")?;
-        need("ssh")?;
-        need("ssh-keygen")?;
-        let upload_pack = need("git-upload-pack")?;
+    pub fn start_with(dir: &Path, extra: &str) -> Sshd {
+        let sshd = need("sshd");
+        need("ssh");
+        need("ssh-keygen");
+        let upload_pack = need("git-upload-pack");
         fs::create_dir_all(dir).unwrap();
         for key in ["host_key", "user_key", "other_key"] {
             keygen(dir, key, "");
@@ -68,11 +67,11 @@ impl Sshd {
             .expect("starting sshd");
         let mut server = Server { child, port };
         wait_for_sshd(&mut server, dir);
-        Some(Sshd {
+        Sshd {
             server,
             dir: dir.to_path_buf(),
             user: whoami(),
-        })
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -136,9 +135,9 @@ pub struct Agent {
 }
 
 impl Agent {
-    pub fn start(sshd: &Sshd) -> Option<Agent> {
-        let agent = need("ssh-agent")?;
-        need("ssh-add")?;
+    pub fn start(sshd: &Sshd) -> Agent {
+        let agent = need("ssh-agent");
+        need("ssh-add");
         let socket = sshd.dir.join("agent.sock");
         let child = Command::new(agent)
             .arg("-D")
@@ -177,10 +176,10 @@ impl Agent {
             String::from_utf8_lossy(&out.stderr)
         );
         fs::remove_file(&key).unwrap();
-        Some(Agent {
+        Agent {
             _server: server,
             socket,
-        })
+        }
     }
 
     /// ssh_config lines choosing the agent's key (by its public half).

@@ -1,6 +1,6 @@
-//! Templates from git: file:// and git daemon sources, pinning, the cache
-//! and working offline. (Smart HTTP and ssh have their own modules.)
-//! Helpers shared by the modules below.
+//! Templates from git: file://, git daemon, smart HTTP and ssh sources,
+//! pinning, the cache and working offline. Helpers shared by the modules
+//! below.
 
 use std::path::PathBuf;
 
@@ -9,8 +9,10 @@ pub(crate) use crate::support::*;
 
 mod cache;
 mod content;
+mod http;
 mod network;
 mod pinning;
+mod ssh;
 mod upstream;
 
 /// A scratch directory with the acme catalogue at `remote/acme.git`.

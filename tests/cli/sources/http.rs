@@ -12,7 +12,7 @@ use crate::servers::repo::{git, Catalogue};
 use crate::support::*;
 
 /// The acme catalogue behind lighttpd (http and https), in a scratch
-/// directory; None when a server is not installed.
+/// directory.
 struct Site {
     s: Scratch,
     cat: Catalogue,
@@ -20,17 +20,17 @@ struct Site {
     server: Lighttpd,
 }
 
-fn site() -> Option<Site> {
+fn site() -> Site {
     let s = Scratch::new();
     let cat = Catalogue::new(&s.join("remote"), "acme");
-    let certs = web::certificates(&s.join("certs"))?;
-    let server = web::lighttpd(&s.join("web"), &s.join("remote"), Some(&certs))?;
-    Some(Site {
+    let certs = web::certificates(&s.join("certs"));
+    let server = web::lighttpd(&s.join("web"), &s.join("remote"), Some(&certs));
+    Site {
         s,
         cat,
         certs,
         server,
-    })
+    }
 }
 
 impl Site {
@@ -71,7 +71,7 @@ impl Site {
 
 #[test]
 fn the_servers_serve_the_catalogue_to_git() {
-    let Some(site) = site() else { return };
+    let site = site();
     let tag = site.cat.rev("v1.1.0");
     let plain = git(
         site.s.path(),
@@ -94,7 +94,7 @@ fn the_servers_serve_the_catalogue_to_git() {
 
 #[test]
 fn a_service_comes_from_https_at_a_tag() {
-    let Some(site) = site() else { return };
+    let site = site();
     site.new_from(&site.https("git", "v1.0.0"), "api", &[])
         .code(0)
         .stderr_has("Created");
@@ -104,7 +104,7 @@ fn a_service_comes_from_https_at_a_tag() {
 
 #[test]
 fn without_the_authority_the_certificate_is_refused() {
-    let Some(site) = site() else { return };
+    let site = site();
     let mut cmd = site.s.plat_with_identity();
     cmd.args(["new", &site.https("git", "v1.0.0"), "api", "--no-input"]);
     run(&mut cmd)
@@ -121,7 +121,7 @@ fn without_the_authority_the_certificate_is_refused() {
 
 #[test]
 fn plain_http_serves_a_template() {
-    let Some(site) = site() else { return };
+    let site = site();
     let source = format!("{}/git/acme.git//worker?ref=v1.1.0", site.server.http());
     site.new_from(&source, "w", &[]).code(0);
     assert_eq!(site.s.read("w/main.txt"), "worker w\n");
@@ -130,10 +130,8 @@ fn plain_http_serves_a_template() {
 
 #[test]
 fn the_proxy_is_used_unless_no_proxy_names_the_host() {
-    let Some(site) = site() else { return };
-    let Some(proxy) = web::tinyproxy(&site.s.join("proxy")) else {
-        return;
-    };
+    let site = site();
+    let proxy = web::tinyproxy(&site.s.join("proxy"));
     let source = site.https("git", "v1.0.0");
     let cache = |n: &str| site.s.join(&format!("cache-{n}")).display().to_string();
     site.new_from(
@@ -192,7 +190,7 @@ fn the_proxy_is_used_unless_no_proxy_names_the_host() {
 
 #[test]
 fn a_server_that_never_answers_fails_in_moments() {
-    let Some(site) = site() else { return };
+    let site = site();
     let silent = web::Silent::start();
     let unreachable = web::Unreachable::start();
     for (url, says) in [
@@ -231,7 +229,7 @@ fn a_server_that_never_answers_fails_in_moments() {
 
 #[test]
 fn without_credentials_the_error_says_what_was_tried() {
-    let Some(site) = site() else { return };
+    let site = site();
     site.new_from(&site.https("private", "v1.0.0"), "api", &[])
         .code(3)
         .stderr_has("HTTP 401")
@@ -244,7 +242,7 @@ fn without_credentials_the_error_says_what_was_tried() {
 
 #[test]
 fn a_git_credential_helper_gives_the_password() {
-    let Some(site) = site() else { return };
+    let site = site();
     let asked = site.s.join("helper-asked");
     site.s.write(
         ".home/.gitconfig",
@@ -276,7 +274,7 @@ fn a_git_credential_helper_gives_the_password() {
 
 #[test]
 fn credentials_in_the_url_never_show() {
-    let Some(site) = site() else { return };
+    let site = site();
     let with = |password: &str| {
         site.https("private", "v1.0.0")
             .replace("://", &format!("://{}:{password}@", web::USER))
@@ -303,7 +301,7 @@ fn credentials_in_the_url_never_show() {
 
 #[test]
 fn a_token_goes_to_its_own_host_only_and_only_over_https() {
-    let Some(site) = site() else { return };
+    let site = site();
     let user_url = site
         .https("private", "v1.0.0")
         .replace("://", &format!("://{}@", web::USER));
@@ -342,7 +340,7 @@ fn a_token_goes_to_its_own_host_only_and_only_over_https() {
 
 #[test]
 fn redirects_are_followed_as_git_does_and_loops_end() {
-    let Some(site) = site() else { return };
+    let site = site();
     site.new_from(&site.https("moved", "v1.0.0"), "api", &[])
         .code(0);
     assert_eq!(site.commit_of("api"), site.cat.rev("v1.0.0"));
@@ -353,7 +351,7 @@ fn redirects_are_followed_as_git_does_and_loops_end() {
 
 #[test]
 fn a_web_page_or_a_dumb_server_is_named_as_such() {
-    let Some(site) = site() else { return };
+    let site = site();
     site.new_from(&site.https("web", "v1.0.0"), "x", &[])
         .code(3)
         .stderr_has("answered with a web page");

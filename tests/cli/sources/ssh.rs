@@ -13,11 +13,11 @@ use crate::servers::ssh::{processes_mentioning, Agent, Silent, Sshd};
 use crate::support::*;
 
 /// A scratch directory, the acme catalogue and sshd serving it.
-fn setup() -> Option<(Scratch, Catalogue, Sshd)> {
+fn setup() -> (Scratch, Catalogue, Sshd) {
     let s = Scratch::new();
     let cat = Catalogue::new(&s.join("remote"), "acme");
-    let sshd = Sshd::start(&s.join("ssh"))?;
-    Some((s, cat, sshd))
+    let sshd = Sshd::start(&s.join("ssh"));
+    (s, cat, sshd)
 }
 
 /// `plat new SOURCE NAME --no-input` with ssh configured by `config`.
@@ -39,9 +39,7 @@ fn service_at_v1(sshd: &Sshd, cat: &Catalogue) -> String {
 
 #[test]
 fn a_key_file_logs_in_and_the_service_pins_the_commit() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
     new_over(&s, &config, &service_at_v1(&sshd, &cat), "api")
         .code(0)
@@ -59,9 +57,7 @@ fn a_key_file_logs_in_and_the_service_pins_the_commit() {
 
 #[test]
 fn the_scp_like_form_reaches_the_server_through_a_host_alias() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
     let source = format!(
         "{}@plat-test:{}//worker?ref=v1.1.0",
@@ -74,12 +70,8 @@ fn the_scp_like_form_reaches_the_server_through_a_host_alias() {
 
 #[test]
 fn ssh_agent_holds_a_key_with_a_passphrase() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
-    let Some(agent) = Agent::start(&sshd) else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
+    let agent = Agent::start(&sshd);
     // The key's private half is gone: only the agent can sign with it.
     let config = sshd.client("agent", true, &Agent::identity(&sshd));
     let source = service_at_v1(&sshd, &cat);
@@ -96,9 +88,7 @@ fn ssh_agent_holds_a_key_with_a_passphrase() {
 
 #[test]
 fn git_ssh_and_core_ssh_command_name_the_client_as_for_git() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
     // GIT_SSH: a program, no shell; named `ssh`, so it gets OpenSSH's options.
     let wrapper = s.write(
@@ -126,9 +116,7 @@ fn git_ssh_and_core_ssh_command_name_the_client_as_for_git() {
 
 #[test]
 fn an_unknown_host_key_is_refused_with_a_way_forward() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
     let config = sshd.client("unknown", false, "  IdentityAgent none\n");
     new_over(&s, &config, &service_at_v1(&sshd, &cat), "api")
         .code(3)
@@ -145,9 +133,7 @@ fn an_unknown_host_key_is_refused_with_a_way_forward() {
 
 #[test]
 fn a_key_the_server_does_not_know_is_refused_with_hints() {
-    let Some((s, cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, cat, sshd) = setup();
     let config = sshd.key_file_client("other", "other_key");
     new_over(&s, &config, &service_at_v1(&sshd, &cat), "api")
         .code(3)
@@ -158,9 +144,7 @@ fn a_key_the_server_does_not_know_is_refused_with_hints() {
 
 #[test]
 fn a_missing_repository_says_so() {
-    let Some((s, _cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, _cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
     let url = sshd.url(&s.join("remote/nope.git"));
     new_over(&s, &config, &format!("{url}//service"), "api")
@@ -171,9 +155,7 @@ fn a_missing_repository_says_so() {
 
 #[test]
 fn a_server_that_never_speaks_fails_within_seconds() {
-    let Some((s, _cat, sshd)) = setup() else {
-        return;
-    };
+    let (s, _cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
     let silent = Silent::start();
     let start = Instant::now();
@@ -193,10 +175,8 @@ fn a_server_that_never_speaks_fails_within_seconds() {
 
 #[test]
 fn a_server_that_stops_answering_after_login_fails_within_seconds() {
-    let Some((s, cat, _)) = setup() else { return };
-    let Some(hung) = Sshd::start_with(&s.join("hung"), "ForceCommand cat >/dev/null\n") else {
-        return;
-    };
+    let (s, cat, _) = setup();
+    let hung = Sshd::start_with(&s.join("hung"), "ForceCommand cat >/dev/null\n");
     let config = hung.key_file_client("key", "user_key");
     let start = Instant::now();
     run(plat_over(&s, &config)
@@ -219,10 +199,8 @@ fn a_server_that_stops_answering_after_login_fails_within_seconds() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_ends_the_fetch_and_its_ssh() {
-    let Some((s, cat, _)) = setup() else { return };
-    let Some(hung) = Sshd::start_with(&s.join("hung"), "ForceCommand cat >/dev/null\n") else {
-        return;
-    };
+    let (s, cat, _) = setup();
+    let hung = Sshd::start_with(&s.join("hung"), "ForceCommand cat >/dev/null\n");
     let config = hung.key_file_client("key", "user_key");
     let mut child = plat_over(&s, &config)
         .args(["new", &service_at_v1(&hung, &cat), "api", "--no-input"])
