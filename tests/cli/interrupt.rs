@@ -1,33 +1,7 @@
 //! Ctrl-C and SIGTERM: exit 130, promptly, and nothing left behind.
 
 use crate::support::*;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Sends `signal` to `child` and returns its exit code, stderr and how
-/// long it took to end.
-#[cfg(unix)]
-fn signal(child: Child, signal: &str) -> (Option<i32>, String, Duration) {
-    let sent = Instant::now();
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        sent.elapsed(),
-    )
-}
-
-fn spawn(cmd: &mut Command) -> Child {
-    cmd.stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
 
 /// A template of many small files: writing them takes long enough to be
 /// caught in the act.

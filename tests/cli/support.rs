@@ -319,3 +319,32 @@ pub fn sink_files() -> Vec<(&'static str, &'static str)> {
         ("{{ language }}/main.txt", "main for {{ name }}\n"),
     ]
 }
+
+/// Starts `cmd` with its output captured.
+pub fn spawn(cmd: &mut Command) -> std::process::Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends `signal` (`-INT`, `-TERM`) to `child` and returns its exit code,
+/// stderr and how long it took to end.
+#[cfg(unix)]
+pub fn signal(
+    child: std::process::Child,
+    signal: &str,
+) -> (Option<i32>, String, std::time::Duration) {
+    let sent = std::time::Instant::now();
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        sent.elapsed(),
+    )
+}

@@ -43,16 +43,11 @@ pub fn is_damaged(e: &anyhow::Error) -> bool {
 /// Loads the template at `spec.subdir` of the resolved commit.
 pub fn load(spec: &GitSpec, resolved: &Resolved) -> Result<Template> {
     let repo = &resolved.repo;
-    let commit_id = resolved.commit.to_string();
     let mut origin = spec.clone();
-    origin.commit = Some(commit_id.clone());
-    let at = format!("{} at commit {}", spec_without_ref(spec), &commit_id[..12]);
+    origin.commit = Some(resolved.commit.to_string());
+    let at = at(spec, resolved);
     let reader = Reader { repo, at: &at };
-    let commit = repo
-        .find_commit(resolved.commit)
-        .map_err(|e| reader.damaged(e))?;
-    let top = commit.tree().map_err(|e| reader.damaged(e))?;
-    let root = reader.template_root(&top, &spec.subdir)?;
+    let (top, root) = reader.trees(resolved.commit, &spec.subdir)?;
     let def_blob = match root.get_name("template.yaml") {
         Some(e) if e.kind() == Some(ObjectType::Blob) => reader.blob(e.id(), "template.yaml")?,
         _ => bail!(reader.not_a_template(&top, &spec.subdir)),
@@ -85,13 +80,9 @@ pub fn load(spec: &GitSpec, resolved: &Resolved) -> Result<Template> {
 /// template: `spec.subdir` itself if it does.
 pub fn templates_at(spec: &GitSpec, resolved: &Resolved) -> Result<Vec<String>> {
     let repo = &resolved.repo;
-    let at = format!("{} at commit {}", spec_without_ref(spec), resolved.commit);
+    let at = at(spec, resolved);
     let reader = Reader { repo, at: &at };
-    let commit = repo
-        .find_commit(resolved.commit)
-        .map_err(|e| reader.damaged(e))?;
-    let top = commit.tree().map_err(|e| reader.damaged(e))?;
-    let root = reader.template_root(&top, &spec.subdir)?;
+    let (_, root) = reader.trees(resolved.commit, &spec.subdir)?;
     if root.get_name("template.yaml").is_some() {
         return Ok(vec![spec.subdir.clone()]);
     }
@@ -100,11 +91,13 @@ pub fn templates_at(spec: &GitSpec, resolved: &Resolved) -> Result<Vec<String>> 
     Ok(found)
 }
 
-/// The source as written, minus the ref: messages name the commit instead.
-fn spec_without_ref(spec: &GitSpec) -> String {
+/// What messages call the template: the source as written minus the ref,
+/// and the commit instead.
+fn at(spec: &GitSpec, resolved: &Resolved) -> String {
     let mut s = spec.clone();
     s.reference = None;
-    s.to_string()
+    let commit = resolved.commit.to_string();
+    format!("{s} at commit {}", &commit[..12])
 }
 
 /// Reads one commit's template, naming `at` in every message.
@@ -120,6 +113,14 @@ impl<'a> Reader<'a> {
             self.at,
             e.message()
         )))
+    }
+
+    /// The commit's whole tree and its tree at `subdir`.
+    fn trees(&self, commit: git2::Oid, subdir: &str) -> Result<(Tree<'a>, Tree<'a>)> {
+        let commit = self.repo.find_commit(commit).map_err(|e| self.damaged(e))?;
+        let top = commit.tree().map_err(|e| self.damaged(e))?;
+        let root = self.template_root(&top, subdir)?;
+        Ok((top, root))
     }
 
     /// The tree at `subdir`, or an error listing the templates there are.

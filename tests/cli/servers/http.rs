@@ -7,12 +7,8 @@
 //! 127.0.0.1, and is killed when the test ends.
 
 use std::fs;
-use std::io::Read as _;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::{free_port, need, wait_for_port, Server};
@@ -306,45 +302,6 @@ pub fn tinyproxy(dir: &Path) -> Tinyproxy {
     let server = Server { child, port };
     wait_for_port(port, &format!("tinyproxy (see {})", log.display()));
     Tinyproxy { server, log }
-}
-
-/// A server that accepts every connection and never sends a byte; it
-/// stops when dropped.
-pub struct Silent {
-    pub port: u16,
-    stop: Arc<AtomicBool>,
-}
-
-impl Silent {
-    pub fn start() -> Silent {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            let mut held = Vec::new();
-            // Bounded: a test that forgets to drop this still ends it.
-            for _ in 0..6000 {
-                if flag.load(Ordering::SeqCst) {
-                    break;
-                }
-                while let Ok((mut conn, _)) = listener.accept() {
-                    let _ = conn.set_nonblocking(true);
-                    let _ = conn.read(&mut [0; 1024]);
-                    held.push(conn);
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        });
-        Silent { port, stop }
-    }
-}
-
-impl Drop for Silent {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
 }
 
 /// A port on 127.0.0.1 where connecting never completes: a listener with

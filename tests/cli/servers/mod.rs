@@ -100,8 +100,9 @@ pub fn git_daemon(base: &Path) -> Server {
     server
 }
 
-/// A server that accepts connections on `port` (a free one if `None`) and
-/// never says a word, until dropped.
+/// A server that accepts connections on `port` (a free one if `None`),
+/// reads what clients send and never says a word: a server that hangs.
+/// It stops when dropped (or after two minutes, should a test forget).
 pub struct Silent {
     pub port: u16,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -109,18 +110,26 @@ pub struct Silent {
 
 impl Silent {
     pub fn start(port: Option<u16>) -> Silent {
+        use std::io::Read;
         let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).expect("binding");
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         std::thread::spawn(move || {
-            let mut held = Vec::new();
-            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((conn, _)) => held.push(conn),
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            let mut held: Vec<TcpStream> = Vec::new();
+            for _ in 0..6000 {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
                 }
+                while let Ok((conn, _)) = listener.accept() {
+                    let _ = conn.set_nonblocking(true);
+                    held.push(conn);
+                }
+                for conn in &mut held {
+                    let _ = conn.read(&mut [0; 4096]);
+                }
+                std::thread::sleep(Duration::from_millis(20));
             }
         });
         Silent { port, stop }

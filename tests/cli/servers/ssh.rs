@@ -275,25 +275,6 @@ fn make_executable(path: &Path) {
 #[cfg(not(unix))]
 fn make_executable(_: &Path) {}
 
-/// A port on 127.0.0.1 that accepts connections (the kernel completes
-/// them) and never says a word: a server that hangs.
-pub struct Silent {
-    /// Never accepts: the kernel completes connections all the same.
-    pub _listener: std::net::TcpListener,
-    pub port: u16,
-}
-
-impl Silent {
-    pub fn start() -> Silent {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
-        let port = listener.local_addr().unwrap().port();
-        Silent {
-            _listener: listener,
-            port,
-        }
-    }
-}
-
 /// Processes whose command line mentions `needle` (a scratch path): what
 /// a test left running.
 pub fn processes_mentioning(needle: &str) -> Vec<String> {

@@ -191,7 +191,7 @@ fn the_proxy_is_used_unless_no_proxy_names_the_host() {
 #[test]
 fn a_server_that_never_answers_fails_in_moments() {
     let site = site();
-    let silent = web::Silent::start();
+    let silent = crate::servers::Silent::start(None);
     let unreachable = web::Unreachable::start();
     for (url, says) in [
         (

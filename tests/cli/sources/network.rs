@@ -65,28 +65,14 @@ fn ctrl_c_during_a_fetch_leaves_the_cache_as_it_was() {
     let before = files_under(&cache_dir(&s));
     drop(d);
     let silent = servers::Silent::start(Some(port));
-    let child = s
-        .plat_with_identity()
-        .args(["new", &url, "b", "--no-input"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let sent = std::time::Instant::now();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let child = spawn(
+        s.plat_with_identity()
+            .args(["new", &url, "b", "--no-input"]),
     );
-    assert!(sent.elapsed() < std::time::Duration::from_secs(5));
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let (code, stderr, took) = signal(child, "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
     drop(silent);
     let after = files_under(&cache_dir(&s));
     assert_eq!(before, after, "the cache is as it was, no temporary left");
@@ -127,13 +113,10 @@ fn ctrl_c_halfway_through_a_first_fetch_leaves_no_trace() {
     let d = servers::git_daemon(&s.join("remote"));
     let slow = servers::Throttle::start(d.port, 128 * 1024);
     let url = format!("git://127.0.0.1:{}/acme.git//service", slow.port);
-    let child = s
-        .plat_with_identity()
-        .args(["new", &url, "a", "--no-input"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn(
+        s.plat_with_identity()
+            .args(["new", &url, "a", "--no-input"]),
+    );
     // Wait for the temporary repository to appear, then a moment more.
     let start = std::time::Instant::now();
     while !cache_dir(&s).is_dir() || std::fs::read_dir(cache_dir(&s)).unwrap().next().is_none() {
@@ -144,18 +127,8 @@ fn ctrl_c_halfway_through_a_first_fetch_leaves_no_trace() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     std::thread::sleep(std::time::Duration::from_millis(500));
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, stderr, _) = signal(child, "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
     let left: Vec<_> = std::fs::read_dir(cache_dir(&s)).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(s.entries(), ["remote"], "no project either");

@@ -5,11 +5,12 @@
 //! that hangs, Ctrl-C, a hostile URL), each with a clear message.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::servers::repo::Catalogue;
-use crate::servers::ssh::{processes_mentioning, Agent, Silent, Sshd};
+use crate::servers::ssh::{processes_mentioning, Agent, Sshd};
+use crate::servers::Silent;
 use crate::support::*;
 
 /// A scratch directory, the acme catalogue and sshd serving it.
@@ -157,7 +158,7 @@ fn a_missing_repository_says_so() {
 fn a_server_that_never_speaks_fails_within_seconds() {
     let (s, _cat, sshd) = setup();
     let config = sshd.key_file_client("key", "user_key");
-    let silent = Silent::start();
+    let silent = Silent::start(None);
     let start = Instant::now();
     let url = format!("ssh://127.0.0.1:{}/acme.git//service", silent.port);
     run(plat_over(&s, &config)
@@ -202,12 +203,12 @@ fn ctrl_c_ends_the_fetch_and_its_ssh() {
     let (s, cat, _) = setup();
     let hung = Sshd::start_with(&s.join("hung"), "ForceCommand cat >/dev/null\n");
     let config = hung.key_file_client("key", "user_key");
-    let mut child = plat_over(&s, &config)
-        .args(["new", &service_at_v1(&hung, &cat), "api", "--no-input"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn(plat_over(&s, &config).args([
+        "new",
+        &service_at_v1(&hung, &cat),
+        "api",
+        "--no-input",
+    ]));
     let needle = config.to_string_lossy().into_owned();
     let start = Instant::now();
     while processes_mentioning(&needle).is_empty() {
@@ -218,18 +219,9 @@ fn ctrl_c_ends_the_fetch_and_its_ssh() {
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(300));
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(kill.unwrap().success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    assert!(
-        sent.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        sent.elapsed()
-    );
+    let (code, stderr, took) = signal(child, "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
     assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
     assert!(!s.join("api").exists());
 }
