@@ -78,6 +78,11 @@ pub enum Command {
         after_help = "Examples:\n  plat sync\n  plat sync --dry-run\n  plat sync --check    # in CI: exit 1 if anything is out of step\n\nExit codes: 0 in step (or synced), 1 --check found changes, 2 usage or input error (nothing changed), 3 the environment failed (files already replaced are whole), 130 interrupted."
     )]
     Sync(SyncArgs),
+    /// Bring the service to a newer version of its template, keeping every local edit
+    #[command(
+        after_help = "Examples:\n  plat update\n  plat update --dry-run\n  plat update --check            # in CI: exit 1 if a newer version is out\n  plat update --to v1.4.0 --set log_level=info\n\nExit codes: 0 updated (or up to date), 1 conflicts were written (or --check: an update is available), 2 usage or input error (nothing changed), 3 the environment failed (files already written are whole), 130 interrupted."
+    )]
+    Update(UpdateArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -146,6 +151,35 @@ pub struct SyncArgs {
     /// Render with this template instead of the one platform.yaml records
     #[arg(long, value_name = "SOURCE")]
     pub template: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// A directory in the service, searched upwards for platform.yaml [default: .]
+    pub path: Option<PathBuf>,
+    /// The version (built-in), or tag, branch or commit (git) to move to [default: the newest]
+    #[arg(long, value_name = "VERSION|REF")]
+    pub to: Option<String>,
+    /// Answer a variable the new version adds, or change an answer (repeatable)
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read answers from a YAML or JSON file
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Never prompt; fail listing any new variable without a value
+    #[arg(long)]
+    pub no_input: bool,
+    /// Show the plan and every file's diff, and write nothing
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+    /// Write nothing; exit 1 if a newer version is available (for CI)
+    #[arg(long)]
+    pub check: bool,
+    /// Update files that have uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

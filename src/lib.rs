@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod new;
 pub mod service;
 pub mod template;
+pub mod update;
 pub mod util;
 
 pub use commands::run;

@@ -16,6 +16,7 @@ mod sources;
 mod sync;
 mod templates;
 mod ui;
+mod update;
 
 use anyhow::{anyhow, Result};
 use clap::Parser;
@@ -159,5 +160,6 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
         Command::Manifest(cmd) => manifest::run(cmd, ui),
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
         Command::Sync(args) => sync::run(args, ui, &env, fetching),
+        Command::Update(args) => update::run(args, ui, &env, fetching),
     }
 }

@@ -18,7 +18,7 @@ use crate::template::{Definition, Plan, Template};
 use crate::util::read::{self, Input};
 
 /// Default render deadline; `PLAT_RENDER_TIMEOUT_MS` overrides it.
-const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Scaffolds a project (or, with `--dry-run`, shows what would be
 /// written) and tells the user what happened and what to do next.
@@ -36,7 +36,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
         template.definition.name, template.definition.version, template.origin
     ));
     let prepared = prepare(&args, &req, template, ui)?;
-    let plan = new::plan(&req, &prepared)?;
+    let plan = new::plan(&prepared, req.render_timeout)?;
     let template = &prepared.template;
     let def = &template.definition;
     let summary = serde_json::json!({
@@ -67,7 +67,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
 fn prepare(args: &NewArgs, req: &NewRequest, template: Template, ui: Ui) -> Result<Prepared> {
     let mut dialoguer = prompt::can_prompt(args.no_input).then(prompt::Dialoguer::new);
     let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
-    let prepared = new::prepare(req, template, prompter)?;
+    let prepared = new::prepare(&req.inputs, template, prompter)?;
     for w in &prepared.answers.warnings {
         ui.warn(w);
     }
@@ -175,17 +175,20 @@ fn report_git(git: &GitOutcome, target: &Path, ui: Ui) {
     }
 }
 
-fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
-    let set = args
-        .set
-        .iter()
+/// `--set KEY=VALUE` arguments as pairs.
+pub(super) fn parse_set(set: &[String]) -> Result<Vec<(String, String)>> {
+    set.iter()
         .map(|kv| match kv.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
             _ => bail!(InputError(format!(
                 "--set `{kv}`: expected KEY=VALUE, e.g. --set owner=team-payments"
             ))),
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
+    let set = parse_set(&args.set)?;
     let values = args.values.as_deref().map(read_values).transpose()?;
     Ok(NewRequest {
         template: args.template.clone(),
@@ -194,6 +197,7 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
             set,
             values,
             env: env.answers.clone(),
+            ..Inputs::default()
         },
         target: args
             .output
@@ -208,7 +212,7 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
     })
 }
 
-fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
+pub(super) fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
     let origin = path.display().to_string();
     let text = read::read_text(path, Input::Values)?;
     let values = new::answers::parse_values(&text, &origin)?;

@@ -67,7 +67,7 @@ fn not_empty(req: &NewRequest) -> String {
 /// Resolves the answers, asking `prompter` (if given) for what is
 /// missing.
 pub fn prepare(
-    req: &NewRequest,
+    inputs: &Inputs,
     template: Template,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Prepared> {
@@ -76,7 +76,7 @@ pub fn prepare(
     let path_vars = paths::path_variables(&template);
     let answers = answers::resolve(
         &template.definition,
-        &req.inputs,
+        inputs,
         prompter,
         engine.tera(),
         &base,
@@ -92,10 +92,10 @@ pub fn prepare(
     })
 }
 
-/// Builds platform.yaml and renders every file of the project, within the
-/// request's render deadline: the plan.
-pub fn plan(req: &NewRequest, prepared: &Prepared) -> Result<Plan> {
-    deadline::within("rendering the template", req.render_timeout, || {
+/// Builds platform.yaml and renders every file of the project, within
+/// `render_timeout`: the plan.
+pub fn plan(prepared: &Prepared, render_timeout: Duration) -> Result<Plan> {
+    deadline::within("rendering the template", render_timeout, || {
         let Prepared {
             template,
             engine,

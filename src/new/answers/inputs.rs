@@ -19,6 +19,8 @@ pub enum Source {
     Set,
     ValuesFile(String),
     Env(String),
+    /// The answer platform.yaml records (`plat update`).
+    Recorded,
     Default,
 }
 
@@ -29,6 +31,7 @@ impl std::fmt::Display for Source {
             Source::Set => f.write_str("--set"),
             Source::ValuesFile(file) => write!(f, "values file {file}"),
             Source::Env(var) => write!(f, "environment variable {var}"),
+            Source::Recorded => f.write_str("the answers platform.yaml records"),
             Source::Default => f.write_str("the template's default"),
         }
     }
@@ -44,6 +47,19 @@ pub struct Inputs {
     pub values: Option<(String, BTreeMap<String, serde_yaml::Value>)>,
     /// `PLAT_VAR_*` variables, by their full name.
     pub env: BTreeMap<String, String>,
+    /// `plat update`: the answers platform.yaml records, used after
+    /// `--set` and the values file and before the environment (ambient
+    /// variables never change a recorded answer).
+    pub recorded: BTreeMap<String, serde_json::Value>,
+    /// `plat update`: a secret nobody supplied renders as a placeholder
+    /// (the same on both sides of the merge), unchecked.
+    pub secret_placeholders: bool,
+}
+
+/// What a secret nobody supplied renders as during `plat update`; never
+/// written to disk (the update stops if a file to write holds one).
+pub fn secret_placeholder(var: &str) -> String {
+    format!("<plat: secret {var}>")
 }
 
 /// The environment variable that answers `var`, so messages and the
@@ -65,6 +81,9 @@ pub(super) fn supplied_value(var: &Variable, inputs: &Inputs) -> Option<(Raw, So
         if let Some(v) = map.get(&var.name) {
             return Some((Raw::Yaml(v.clone()), Source::ValuesFile(file.clone())));
         }
+    }
+    if let Some(v) = inputs.recorded.get(&var.name) {
+        return Some((Raw::Json(v.clone()), Source::Recorded));
     }
     let env_name = env_name(&var.name);
     inputs

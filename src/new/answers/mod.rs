@@ -17,7 +17,7 @@ use crate::template::tera_env;
 use inputs::{check_unknown_keys, supplied_value};
 use value::{check, Raw};
 
-pub use inputs::{env_name, parse_values, Inputs, Source, ENV_PREFIX};
+pub use inputs::{env_name, parse_values, secret_placeholder, Inputs, Source, ENV_PREFIX};
 
 /// Asks for one value interactively.
 pub trait Prompter {
@@ -123,8 +123,13 @@ impl<'a> Resolver<'a> {
             self.warn_unused(var);
             return Ok(());
         }
+        let supplied = supplied_value(var, self.inputs);
+        if var.secret && supplied.is_none() && self.inputs.secret_placeholders {
+            self.record(var, Value::String(secret_placeholder(&var.name)));
+            return Ok(());
+        }
         let default = self.default_of(var, degraded);
-        let value = match supplied_value(var, self.inputs) {
+        let value = match supplied {
             Some((raw, source)) => self.checked(var, raw, &source),
             None => match prompter {
                 Some(p) => Some(ask(p, var, default.as_ref(), self.path_vars)?),

@@ -61,3 +61,18 @@ pub fn load_builtin(name: &str) -> Result<Template> {
         partials,
     })
 }
+
+/// The built-in template `name` at `version`: the current one when the
+/// version matches, else a released copy; None when this plat never
+/// shipped it. (Interim: the current version only.)
+pub fn load_builtin_at(name: &str, version: &str) -> Result<Option<Template>> {
+    let t = load_builtin(name)?;
+    Ok((t.definition.version == version).then_some(t))
+}
+
+/// Versions of `name` this binary can render, oldest first.
+pub fn builtin_versions(name: &str) -> Vec<String> {
+    load_builtin(name)
+        .map(|t| vec![t.definition.version])
+        .unwrap_or_default()
+}

@@ -21,7 +21,7 @@ use crate::fetch::refs::Upstream;
 use crate::fetch::{Cache, Freshness, Network, Reporter, Want};
 use crate::util::read::{self, Input};
 
-pub use builtin::{builtin_names, load_builtin};
+pub use builtin::{builtin_names, builtin_versions, load_builtin, load_builtin_at};
 pub use catalog::Catalogue;
 pub use dir::load_dir;
 
