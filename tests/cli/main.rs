@@ -22,3 +22,4 @@ mod servers;
 mod sources;
 mod sync;
 mod typos;
+mod update;

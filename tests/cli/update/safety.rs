@@ -1,0 +1,81 @@
+//! What `plat update` refuses, and what it leaves when stopped.
+
+use super::*;
+
+#[test]
+fn uncommitted_work_in_a_file_it_would_change_is_refused() {
+    let (s, root) = service();
+    s.edit("api/untouched.txt", "old text", "old text, not committed");
+    let before = files_under(&root);
+    update(&s, &[])
+        .code(2)
+        .stderr_has("untouched.txt")
+        .stderr_has("--allow-dirty")
+        .stderr_has("nothing was written");
+    assert_eq!(files_under(&root), before);
+    assert_eq!(s.read("api/untouched.txt"), "old text, not committed\n");
+    // Uncommitted work elsewhere does not stop it.
+    git(&root, &["checkout", "--", "untouched.txt"]);
+    s.write("api/notes.txt", "my notes\n");
+    update(&s, &[]).code(0);
+    assert_eq!(s.read("api/notes.txt"), "my notes\n");
+}
+
+#[test]
+fn allow_dirty_merges_uncommitted_edits() {
+    let (s, _) = service();
+    s.edit("api/app.txt", "one", "ONE, not committed");
+    update(&s, &["--allow-dirty"]).code(0);
+    assert_eq!(
+        s.read("api/app.txt"),
+        "ONE, not committed\ntwo\nthree\nfour\nFIVE\n"
+    );
+}
+
+#[test]
+fn an_older_version_is_refused() {
+    let (s, root) = service();
+    update(&s, &[]).code(0);
+    commit_all(&root, "update");
+    let before = files_under(&root);
+    update(&s, &["--to", "v1.0.0"])
+        .code(2)
+        .stderr_has("older than the 2.0.0 platform.yaml records");
+    assert_eq!(files_under(&root), before);
+}
+
+#[test]
+fn a_new_variable_without_a_value_is_listed_and_nothing_changes() {
+    let s = Scratch::new();
+    let dir = s.join("templates");
+    super::template_repo(&dir);
+    // v3.0.0 asks for a variable with no default.
+    let mut v3 = super::v2();
+    v3[0].1 = super::definition(
+        "3.0.0",
+        "  - name: log_level\n    default: info\n  - name: team_channel\n    help: Slack channel of the owning team\n",
+    )
+    .into_bytes();
+    super::commit_version(&dir, &v3, "v3.0.0");
+    let source = format!("file://{}//tpl?ref=v2.0.0", dir.display());
+    run(s
+        .plat_with_identity()
+        .args(["new", &source, "api", "--no-input"]))
+    .code(0);
+    let root = s.join("api");
+    let before = files_under(&root);
+    update(&s, &["--no-input"])
+        .code(2)
+        .stderr_has("team_channel (string): Slack channel of the owning team");
+    assert_eq!(files_under(&root), before);
+    update(&s, &["--set", "team_channel=#api"]).code(0);
+}
+
+#[test]
+fn outside_a_service_it_says_where_it_looked() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.join("empty")).unwrap();
+    run(s.plat().current_dir(s.join("empty")).arg("update"))
+        .code(2)
+        .stderr_has("no platform.yaml");
+}
