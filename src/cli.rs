@@ -80,7 +80,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Bring the service to a newer version of its template, keeping every local edit
     #[command(
-        after_help = "Examples:\n  plat update\n  plat update --dry-run\n  plat update --check            # in CI: exit 1 if a newer version is out\n  plat update --to v1.4.0 --set log_level=info\n\nExit codes: 0 updated (or up to date), 1 conflicts were written (or --check: an update is available), 2 usage or input error (nothing changed), 3 the environment failed (files already written are whole), 130 interrupted."
+        after_help = "Examples:\n  plat update\n  plat update --dry-run\n  plat update --check            # in CI: exit 1 if a newer version is out\n  plat update --to v1.4.0 --set log_level=info\n  plat update --all ~/src/acme --branch plat-update --commit\n\nExit codes: 0 updated (or up to date), 1 conflicts were written (or --check: an update is available; with --all: a service was skipped or failed), 2 usage or input error (nothing changed), 3 the environment failed (files already written are whole), 130 interrupted."
     )]
     Update(UpdateArgs),
 }
@@ -158,7 +158,20 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// A directory in the service, searched upwards for platform.yaml [default: .]
+    #[arg(conflicts_with = "all")]
     pub path: Option<PathBuf>,
+    /// Update every service (every platform.yaml) under DIR, repositories in parallel
+    #[arg(long, value_name = "DIR")]
+    pub all: Option<PathBuf>,
+    /// With --all --commit: make the commit on this new branch in each repository that changes
+    #[arg(long, value_name = "NAME", requires = "commit")]
+    pub branch: Option<String>,
+    /// With --all --branch: commit the update in each repository (one commit each; repositories with uncommitted changes are skipped)
+    #[arg(long, requires_all = ["all", "branch"], conflicts_with = "allow_dirty")]
+    pub commit: bool,
+    /// Repositories updated at once with --all [default: number of CPUs]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// The version (built-in), or tag, branch or commit (git) to move to [default: the newest]
     #[arg(long, value_name = "VERSION|REF")]
     pub to: Option<String>,

@@ -136,14 +136,20 @@ fn diff(f: &FileUpdate) -> String {
     } else {
         new_name
     };
-    match (std::str::from_utf8(ours), std::str::from_utf8(new)) {
+    let moved = match &f.renamed_from {
+        Some(from) => format!("rename from {from}\nrename to {}\n", f.path),
+        None => String::new(),
+    };
+    let text = match (std::str::from_utf8(ours), std::str::from_utf8(new)) {
         (Ok(o), Ok(n)) => similar::TextDiff::from_lines(o, n)
             .unified_diff()
             .context_radius(3)
             .header(&old_name, &new_name)
             .to_string(),
+        _ if ours == new => String::new(),
         _ => format!("Binary files {old_name} and {new_name} differ\n"),
-    }
+    };
+    moved + &text
 }
 
 /// The verb a person reads for an outcome, and whether it is worth a line

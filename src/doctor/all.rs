@@ -9,10 +9,8 @@ use std::sync::Mutex;
 
 use super::finding::{ServiceReport, Summary};
 use super::{check, Options};
-use crate::error::InputError;
-use crate::manifest::MANIFEST_FILE;
+use crate::service::find::{search_root, walk};
 use crate::service::locate::locate;
-use crate::service::walk::SKIP_DIRS;
 
 /// The reports of every service under `root`, in path order.
 pub struct AllReport {
@@ -36,52 +34,6 @@ impl AllReport {
             .filter(|r| r.summary().fails(strict))
             .count()
     }
-}
-
-/// Walks `root` with `threads` threads, calling `found` with every
-/// platform.yaml as soon as it is seen.
-fn walk(root: &Path, threads: usize, found: &(dyn Fn(PathBuf) + Sync)) {
-    ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .ignore(false) // only .gitignore files count, as git sees them
-        .require_git(false)
-        .parents(true)
-        .threads(threads)
-        .filter_entry(|e| {
-            !(e.depth() > 0
-                && e.file_type().is_some_and(|t| t.is_dir())
-                && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
-        })
-        .build_parallel()
-        .run(|| {
-            Box::new(move |entry| {
-                if let Ok(e) = entry {
-                    if e.file_name() == MANIFEST_FILE && e.file_type().is_some_and(|t| t.is_file())
-                    {
-                        found(e.into_path());
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-}
-
-/// `dir` as an absolute path, or an input error when it is not a
-/// directory.
-fn search_root(dir: &Path) -> Result<PathBuf> {
-    let meta = std::fs::metadata(dir).map_err(|e| {
-        InputError(format!(
-            "cannot read `{}` ({e}); pass an existing directory to --all",
-            dir.display()
-        ))
-    })?;
-    if !meta.is_dir() {
-        bail!(InputError(format!(
-            "`{}` is not a directory; --all takes the directory to search for services",
-            dir.display()
-        )));
-    }
-    std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))
 }
 
 /// Checks every service under `dir` with `jobs` threads. Services are

@@ -1,8 +1,10 @@
-//! An existing service: finding it ([`locate`]) and its files ([`walk`]),
+//! An existing service: finding it ([`locate`]; every service under a
+//! directory: [`find`]) and its files ([`walk`]),
 //! what its managed files should hold ([`drift`]), and bringing them back
 //! in step ([`sync`]). `plat sync` and `plat doctor` both stand on this.
 
 pub mod drift;
+pub mod find;
 pub mod locate;
 pub mod sync;
 pub mod walk;

@@ -18,7 +18,7 @@ use crate::service::sync::uncommitted;
 pub const PLAT_NEW: &str = ".plat-new";
 
 /// The paths a file's update writes or removes.
-fn paths(f: &FileUpdate) -> Vec<String> {
+pub fn paths(f: &FileUpdate) -> Vec<String> {
     let mut out = match &f.action {
         Action::Nothing => Vec::new(),
         Action::Beside(_) => vec![format!("{}{PLAT_NEW}", f.path)],

@@ -10,6 +10,7 @@
 
 pub mod apply;
 mod files;
+pub mod fleet;
 pub mod merge;
 pub mod sides;
 mod target;

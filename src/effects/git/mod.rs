@@ -2,6 +2,7 @@
 //! the first commit of a new project ([`first_commit`], which writes its
 //! objects as one packfile itself, [`pack`]).
 
+pub mod branch;
 mod first_commit;
 mod hashing;
 mod index;
