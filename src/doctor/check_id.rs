@@ -128,7 +128,7 @@ checks! {
         "run `plat sync` to remove it";
     TemplateVersion "PLAT600" "template-version" Template Warning fixable: true, needs_manifest: true,
         "the service is on the newest version of its template",
-        "run `plat sync` to re-render the managed files with the newer template";
+        "run `plat update` to bring the whole service to the newer version, keeping your edits; `plat sync` / `plat doctor --fix` only re-renders the managed files";
     TemplateAvailable "PLAT601" "template-available" Template Warning fixable: false, needs_manifest: true,
         "the template platform.yaml records can be loaded",
         "pass --template PATH to say where the template is now";
