@@ -5,6 +5,7 @@
 pub(super) mod dockerfile;
 mod files;
 pub(super) mod kubernetes;
+pub(super) mod leftovers;
 pub(super) mod managed;
 pub(super) mod manifest;
 pub(super) mod pipeline;
