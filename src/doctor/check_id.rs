@@ -128,13 +128,16 @@ checks! {
         "run `plat sync` to remove it";
     TemplateVersion "PLAT600" "template-version" Template Warning fixable: true, needs_manifest: true,
         "the service is on the newest version of its template",
-        "run `plat sync` to re-render the managed files with the newer template";
+        "run `plat update` to bring the whole service to the newer version, keeping your edits; `plat sync` / `plat doctor --fix` only re-renders the managed files";
     TemplateAvailable "PLAT601" "template-available" Template Warning fixable: false, needs_manifest: true,
         "the template platform.yaml records can be loaded",
         "pass --template PATH to say where the template is now";
     TemplateUpstream "PLAT602" "template-upstream" Template Warning fixable: false, needs_manifest: true,
         "nothing newer is published at the git source the service was made from",
         "move the service on: set `template.ref` and `template.commit` in platform.yaml to the newer tag or commit, then run `plat sync`";
+    UpdateLeftovers "PLAT603" "update-leftovers" Template Error fixable: false, needs_manifest: false,
+        "no merge conflict markers or .plat-new files are left in the service",
+        "resolve each conflict and remove its marker lines, keep what you want of each FILE.plat-new in FILE and delete it; check with `git diff`, then run plat doctor again";
     SuppressionExpired "PLAT700" "suppression-expired" Suppressions Warning fixable: false, needs_manifest: true,
         "no suppression in platform.yaml has expired",
         "fix the finding and remove the suppression, or extend its `expires` date with a reason";

@@ -20,7 +20,7 @@ use crate::effects::git::RepoState;
 use crate::manifest::Manifest;
 use crate::service::locate::Located;
 use check_id::CheckId;
-use checks::{dockerfile, kubernetes, managed, manifest, pipeline, policy_rules};
+use checks::{dockerfile, kubernetes, leftovers, managed, manifest, pipeline, policy_rules};
 use checks::{repository, suppressions, upstream, ManifestDoc, Run};
 use finding::{RuleId, ServiceReport};
 pub use options::{LoadedTemplate, Options, Templates};
@@ -38,6 +38,8 @@ pub fn check(located: &Located, opts: &Options) -> ServiceReport {
     let state = manifest::read(&mut run, located);
     repository::files(&mut run, root);
     dockerfile::check(&mut run, root);
+    // Conflict markers in platform.yaml are found while it fails to parse.
+    leftovers::check(&mut run, root);
     let outcome = match &state.parsed {
         Some(m) => with_manifest(&mut run, root, &state, m),
         None => {

@@ -956,7 +956,7 @@ fn human_output_is_grouped_coloured_on_request_and_quiet_on_request() {
     plain
         .stdout_has("  ✓ PLAT100 platform.yaml found")
         .stdout_has("  ✗ PLAT203 warning no .gitignore")
-        .stdout_has("score 96%: 27 passed, 1 failed (1 warning), 0 skipped");
+        .stdout_has("score 96%: 28 passed, 1 failed (1 warning), 0 skipped");
     let quiet = doctor(&s, &["api", "--quiet"]);
     quiet.stdout_has("PLAT203");
     assert!(!quiet.stdout.contains("PLAT100"), "{}", quiet.stdout);

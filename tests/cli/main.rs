@@ -8,6 +8,7 @@ mod support;
 mod answers;
 mod cmd;
 mod doctor;
+mod doctor_update;
 mod git;
 mod golden;
 mod hostile;

@@ -119,7 +119,10 @@ fn template_version(
                     "platform.yaml records template {name} {recorded}; {available} is available"
                 ),
                 doc.at("template.version"),
-            );
+            )
+            .remediation = Some(format!(
+                "run `plat update` to bring the whole service to {available}, keeping your edits; `plat sync` / `plat doctor --fix` only re-renders the managed files"
+            ));
         }
         Standing::Newer {
             recorded,

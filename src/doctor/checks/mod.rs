@@ -5,6 +5,7 @@
 pub(super) mod dockerfile;
 mod files;
 pub(super) mod kubernetes;
+pub(super) mod leftovers;
 pub(super) mod managed;
 pub(super) mod manifest;
 pub(super) mod pipeline;
@@ -13,15 +14,22 @@ pub(super) mod repository;
 pub(super) mod suppressions;
 pub(super) mod upstream;
 
+use std::cell::OnceCell;
+use std::path::Path;
+use std::rc::Rc;
+
 use super::check_id::CheckId;
 use super::finding::{Category, Finding, Location, RuleId, Severity, Status};
 use super::options::Options;
 use crate::manifest::{Manifest, Positions, MANIFEST_FILE};
+use crate::service::walk;
 
 /// The findings of one service's run, built up check by check.
 pub(super) struct Run<'a> {
     pub opts: &'a Options,
     pub findings: Vec<Finding>,
+    /// The service's files, walked on first use.
+    files: OnceCell<Rc<[String]>>,
 }
 
 impl<'a> Run<'a> {
@@ -29,7 +37,17 @@ impl<'a> Run<'a> {
         Run {
             opts,
             findings: Vec::new(),
+            files: OnceCell::new(),
         }
+    }
+
+    /// Every file of the service at `root`, as the service walker lists
+    /// them with `.gitignore` honoured: walked once per run for all the
+    /// checks and policy rules that search the service.
+    pub fn service_files(&self, root: &Path) -> Rc<[String]> {
+        self.files
+            .get_or_init(|| walk::files(root, None, true).into())
+            .clone()
     }
 
     fn push(&mut self, id: RuleId, status: Status, message: String, location: Option<Location>) {

@@ -8,7 +8,6 @@ use super::Run;
 use crate::doctor::finding::Location;
 use crate::doctor::policy::{FieldPath, FileGlob, Rule, Test};
 use crate::manifest::MANIFEST_FILE;
-use crate::service::walk;
 use crate::util::read::{self, Input};
 
 fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
@@ -30,14 +29,13 @@ pub(in crate::doctor) fn evaluate(
 ) {
     let opts = run.opts;
     let policy = &opts.policy;
-    let mut listing: Option<Vec<String>> = None;
     for rule in &policy.rules {
         match &rule.test {
             Test::FileExists(g)
             | Test::FileAbsent(g)
             | Test::FileContains(g, _)
             | Test::FileNotContains(g, _) => {
-                let matches = matching(root, g, &mut listing);
+                let matches = matching(run, root, g);
                 file_rule(run, rule, root, g, &matches);
             }
             Test::FieldRequired(p) | Test::FieldOneOf(p, _) | Test::FieldMatches(p, _) => {
@@ -203,9 +201,10 @@ fn read_lossy(root: &Path, rel: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// Files under `root` matching `g`, in path order. Globs walk the service
-/// once per run (skipping ignored files, and what `walk` always skips).
-fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec<String> {
+/// Files under `root` matching `g`, in path order. Globs match the
+/// service's files as the run lists them once (skipping ignored files, and
+/// what `walk` always skips).
+fn matching(run: &Run, root: &Path, g: &FileGlob) -> Vec<String> {
     let Some(m) = &g.matcher else {
         return if root.join(&g.pattern).is_file() {
             vec![g.pattern.clone()]
@@ -213,8 +212,7 @@ fn matching(root: &Path, g: &FileGlob, listing: &mut Option<Vec<String>>) -> Vec
             Vec::new()
         };
     };
-    listing
-        .get_or_insert_with(|| walk::files(root, None, true))
+    run.service_files(root)
         .iter()
         .filter(|p| m.is_match(p.as_str()))
         .cloned()
