@@ -199,10 +199,11 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
             env: env.answers.clone(),
             ..Inputs::default()
         },
+        // `dir/.` and `dir/` name `dir` (a rename needs the plain name).
         target: args
             .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&args.name)),
+            .as_deref()
+            .map_or_else(|| PathBuf::from(&args.name), |o| o.components().collect()),
         force: args.force,
         git: !args.no_git,
         branch: args.branch.clone(),

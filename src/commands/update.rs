@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
 use super::new::{parse_set, read_values, RENDER_TIMEOUT};
@@ -14,6 +14,8 @@ use crate::cli::{Format, UpdateArgs};
 use crate::error::exit;
 use crate::new::answers::{Inputs, Prompter};
 use crate::service::locate::locate;
+use crate::template::source::Sources;
+use crate::update::fleet::{self, FleetOptions, ServiceResult, Status};
 use crate::update::merge::{Action, Outcome};
 use crate::update::{self, apply, FileUpdate, Plan, Update, UpdateRequest};
 
@@ -36,6 +38,9 @@ pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
         },
         render_timeout: env.render_timeout(RENDER_TIMEOUT)?,
     };
+    if let Some(dir) = &args.all {
+        return all(&args, dir, ui, env, &req, &sources);
+    }
     // --check and --dry-run ask nothing: new variables take their defaults.
     let ask = !args.check && !args.dry_run;
     let mut dialoguer = (ask && prompt::can_prompt(args.no_input)).then(prompt::Dialoguer::new);
@@ -262,4 +267,117 @@ fn conclude(ui: Ui, u: &Update, written: bool) {
     } else {
         ui.say(format!("{BOLD}Nothing written{BOLD:#} (--dry-run)"));
     }
+}
+
+/// `--all DIR`: every service, one line each (stdout), a summary (stderr).
+fn all(
+    args: &UpdateArgs,
+    dir: &Path,
+    ui: Ui,
+    env: &Environment,
+    req: &UpdateRequest,
+    sources: &Sources,
+) -> Result<u8> {
+    let opts = FleetOptions {
+        write: !args.check && !args.dry_run,
+        allow_dirty: args.allow_dirty,
+        branch: args.commit.then(|| args.branch.clone()).flatten(),
+        identity: env.identity.clone(),
+        ceilings: env.ceilings.clone(),
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(2, |n| n.get()),
+            usize::from,
+        ),
+    };
+    let (root, results) = fleet::update_all(dir, req, sources, &opts)?;
+    let failing = results.iter().filter(|r| r.fails()).count();
+    match args.format {
+        Format::Json => output::json(&json!({
+            "root": root.display().to_string(),
+            "written": opts.write,
+            "branch": opts.branch,
+            "services": results,
+        }))?,
+        Format::Human => {
+            let lines: String = results.iter().map(fleet_line).collect();
+            output::print(&lines)?;
+            let n = results.len();
+            let summary = format!(
+                "{n} service{} under {}: {}",
+                if n == 1 { "" } else { "s" },
+                root.display(),
+                tally(&results)
+            );
+            if failing > 0 {
+                ui.warn(summary);
+            } else {
+                ui.status("Done", summary);
+            }
+        }
+    }
+    Ok(if failing > 0 {
+        exit::PROBLEMS
+    } else {
+        exit::SUCCESS
+    })
+}
+
+/// `updated      services/api  svc 0.2.0 -> 0.3.0 (4 files, 1 conflict)`.
+fn fleet_line(r: &ServiceResult) -> String {
+    let (word, what) = match &r.status {
+        Status::UpToDate { version } => ("up-to-date", format!("{version}")),
+        Status::Available { from, to } => ("available", format!("{from} -> {to}")),
+        Status::Updated {
+            from,
+            to,
+            files,
+            conflicts,
+        } => (
+            if *conflicts > 0 {
+                "conflict"
+            } else {
+                "updated"
+            },
+            format!(
+                "{from} -> {to} ({files} file{}{}){}",
+                if *files == 1 { "" } else { "s" },
+                match conflicts {
+                    0 => String::new(),
+                    1 => ", 1 conflict".into(),
+                    n => format!(", {n} conflicts"),
+                },
+                r.commit
+                    .as_deref()
+                    .map(|c| format!(" committed {}", &c[..c.len().min(12)]))
+                    .unwrap_or_default()
+            ),
+        ),
+        Status::Skipped { reason } => ("skipped", reason.clone()),
+        Status::Failed { error } => ("failed", error.replace('\n', " ")),
+    };
+    format!("{word:<11} {}  {what}\n", r.path)
+}
+
+/// `2 updated, 1 up to date, 1 skipped`.
+fn tally(results: &[ServiceResult]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in results {
+        let key = match &r.status {
+            Status::UpToDate { .. } => "up to date",
+            Status::Available { .. } => "with an update available",
+            Status::Updated { conflicts: 0, .. } => "updated",
+            Status::Updated { .. } => "updated with conflicts",
+            Status::Skipped { .. } => "skipped",
+            Status::Failed { .. } => "failed",
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "no platform.yaml found".into();
+    }
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

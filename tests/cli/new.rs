@@ -32,6 +32,15 @@ fn output_flag_chooses_the_directory() {
     .code(0);
     assert!(s.join("services/api/README.md").is_file());
     assert!(!s.join("api").exists());
+    // `dir/.` and `dir/` name the same directory.
+    for out in ["web/.", "worker/"] {
+        run(s
+            .plat()
+            .args(["new", &t, "api", "--no-input", "--output", out]))
+        .code(0);
+    }
+    assert!(s.join("web/README.md").is_file());
+    assert!(s.join("worker/README.md").is_file());
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub(crate) use crate::servers::repo::git;
 pub(crate) use crate::support::*;
 
 mod cases;
+mod fleet;
 mod safety;
 
 /// template.yaml at `version`, with `extra` variables.
