@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "The golden path on the command line: scaffold services and keep them on it",
     propagate_version = true,
-    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error (nothing changed), 3 the environment failed (disk, permissions, git), 130 interrupted."
+    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n  plat update\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error (nothing changed), 3 the environment failed (disk, permissions, git), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]

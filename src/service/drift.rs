@@ -61,14 +61,7 @@ pub fn standing(manifest: &Manifest, template: &Template) -> Standing {
         ));
     }
     let (recorded, available) = (rec.version.clone(), def.version.clone());
-    let order = match (
-        semver::Version::parse(&recorded),
-        semver::Version::parse(&available),
-    ) {
-        (Ok(r), Ok(a)) => r.cmp(&a),
-        _ if recorded == available => std::cmp::Ordering::Equal,
-        _ => std::cmp::Ordering::Less,
-    };
+    let order = order(&recorded, &available);
     match order {
         std::cmp::Ordering::Equal => Standing::Same,
         std::cmp::Ordering::Less => Standing::Older {
@@ -79,6 +72,19 @@ pub fn standing(manifest: &Manifest, template: &Template) -> Standing {
             recorded,
             available,
         },
+    }
+}
+
+/// SemVer order when both versions are SemVer; otherwise equal only when
+/// the same text, and any other difference counts as older.
+pub fn order(recorded: &str, available: &str) -> std::cmp::Ordering {
+    match (
+        semver::Version::parse(recorded),
+        semver::Version::parse(available),
+    ) {
+        (Ok(r), Ok(a)) => r.cmp(&a),
+        _ if recorded == available => std::cmp::Ordering::Equal,
+        _ => std::cmp::Ordering::Less,
     }
 }
 

@@ -17,6 +17,13 @@ use crate::util::git_url::{redact, GitUrl};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Spec {
     Builtin(String),
+    /// A built-in at the version platform.yaml records: that release when
+    /// this plat carries it (sync and doctor render what the service was
+    /// made from; only `plat update` moves it), else the current one.
+    BuiltinAt {
+        name: String,
+        version: String,
+    },
     Local(PathBuf),
     Git(GitSpec),
 }
@@ -52,7 +59,7 @@ impl fmt::Display for GitSpec {
 impl fmt::Display for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Spec::Builtin(name) => write!(f, "{name}"),
+            Spec::Builtin(name) | Spec::BuiltinAt { name, .. } => write!(f, "{name}"),
             Spec::Local(path) => write!(f, "{}", path.display()),
             Spec::Git(g) => write!(f, "{g}"),
         }
@@ -131,7 +138,10 @@ impl Spec {
     /// directory is relative to the service at `service_root`.
     pub fn recorded(rec: &TemplateRef, service_root: &Path) -> Result<Spec> {
         if let Some(name) = rec.source.strip_prefix("builtin:") {
-            return Ok(Spec::Builtin(name.to_string()));
+            return Ok(Spec::BuiltinAt {
+                name: name.to_string(),
+                version: rec.version.clone(),
+            });
         }
         if let Some(url) = GitUrl::parse(&rec.source)? {
             return Ok(Spec::Git(GitSpec {

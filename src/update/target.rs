@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::error::InputError;
 use crate::fetch::refs::Upstream;
 use crate::manifest::TemplateRef;
+use crate::service::drift;
 use crate::template::source::{builtin_versions, load_builtin_at, Origin, Sources};
 use crate::template::spec::{GitSpec, Spec};
 use crate::template::Template;
@@ -69,8 +70,10 @@ pub fn newer(
 ) -> Result<Available> {
     let spec = Spec::recorded(rec, root)?;
     let template = match (&spec, to) {
-        (Spec::Builtin(_), None) => sources.load(&spec)?,
-        (Spec::Builtin(name), Some(v)) => load_builtin_at(name, v)?.ok_or_else(|| {
+        (Spec::Builtin(name) | Spec::BuiltinAt { name, .. }, None) => {
+            sources.load(&Spec::Builtin(name.clone()))?
+        }
+        (Spec::Builtin(name) | Spec::BuiltinAt { name, .. }, Some(v)) => load_builtin_at(name, v)?.ok_or_else(|| {
             InputError(format!(
                 "--to {v}: this plat has built-in template `{name}` at {}; upgrade plat for a newer one",
                 builtin_versions(name).join(", ")
@@ -92,7 +95,7 @@ pub fn newer(
             def.name, rec.name
         )));
     }
-    match compare(&rec.version, &def.version) {
+    match drift::order(&rec.version, &def.version) {
         std::cmp::Ordering::Greater => bail!(InputError(format!(
             "{} {} is older than the {} platform.yaml records; plat update only moves forward (restore the older files from git history instead)",
             def.name, def.version, rec.version
@@ -137,13 +140,14 @@ fn git_target(git: &GitSpec, to: Option<&str>, sources: &Sources) -> Result<Opti
 /// The template as the service was made from it.
 pub fn base(rec: &TemplateRef, root: &Path, sources: &Sources) -> Result<Template> {
     match Spec::recorded(rec, root)? {
-        Spec::Builtin(name) => load_builtin_at(&name, &rec.version)?.ok_or_else(|| {
-            anyhow!(
-                "this plat carries built-in `{name}` at {} only, not {}",
-                builtin_versions(&name).join(", "),
-                rec.version
-            )
-        }),
+        Spec::Builtin(name) | Spec::BuiltinAt { name, .. } => load_builtin_at(&name, &rec.version)?
+            .ok_or_else(|| {
+                anyhow!(
+                    "this plat carries built-in `{name}` at {} only, not {}",
+                    builtin_versions(&name).join(", "),
+                    rec.version
+                )
+            }),
         spec @ Spec::Git(_) => sources.load(&spec),
         spec @ Spec::Local(_) => {
             let t = sources.load(&spec)?;
@@ -156,18 +160,5 @@ pub fn base(rec: &TemplateRef, root: &Path, sources: &Sources) -> Result<Templat
             }
             Ok(t)
         }
-    }
-}
-
-/// SemVer order when both parse, else equal only when the same text
-/// (any other difference counts as newer).
-fn compare(recorded: &str, available: &str) -> std::cmp::Ordering {
-    match (
-        semver::Version::parse(recorded),
-        semver::Version::parse(available),
-    ) {
-        (Ok(r), Ok(a)) => r.cmp(&a),
-        _ if recorded == available => std::cmp::Ordering::Equal,
-        _ => std::cmp::Ordering::Less,
     }
 }

@@ -102,13 +102,31 @@ fn template_version(
     let name = &template.definition.name;
     match standing {
         Standing::Unrecorded(why) => run.skip_checks(&[CheckId::TemplateVersion], why),
-        Standing::Same => run.pass(
-            CheckId::TemplateVersion,
-            format!(
-                "template {name} {} is the newest",
-                template.definition.version
+        Standing::Same => match newer_builtin(template) {
+            // The release the service was made from renders its managed
+            // files; moving on is `plat update`'s (--fix cannot do it).
+            Some(newest) => {
+                let f = run.fail(
+                    CheckId::TemplateVersion,
+                    format!(
+                        "platform.yaml records template {name} {}; {newest} is available",
+                        template.definition.version
+                    ),
+                    doc.at("template.version"),
+                );
+                f.remediation = Some(format!(
+                    "run `plat update` to bring the whole service to {newest}, keeping your edits"
+                ));
+                f.fixable = false;
+            }
+            None => run.pass(
+                CheckId::TemplateVersion,
+                format!(
+                    "template {name} {} is the newest",
+                    template.definition.version
+                ),
             ),
-        ),
+        },
         Standing::Older {
             recorded,
             available,
@@ -133,6 +151,17 @@ fn template_version(
         }
     }
     true
+}
+
+/// For a built-in rendered at an older release: the newest version this
+/// plat carries.
+fn newer_builtin(template: &Template) -> Option<String> {
+    let crate::template::source::Origin::Builtin(name) = &template.origin else {
+        return None;
+    };
+    let newest = crate::template::source::builtin_versions(name).pop()?;
+    (drift::order(&template.definition.version, &newest) == std::cmp::Ordering::Less)
+        .then_some(newest)
 }
 
 /// PLAT600 fails for a recorded template newer than this plat's, and the

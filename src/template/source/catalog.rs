@@ -29,7 +29,7 @@ impl Sources {
         match spec {
             Spec::Git(g) => self.git_catalogue(g),
             Spec::Local(path) => Ok(local(path)),
-            Spec::Builtin(name) => Ok(Catalogue {
+            Spec::Builtin(name) | Spec::BuiltinAt { name, .. } => Ok(Catalogue {
                 templates: vec![(name.clone(), self.load(spec).map_err(|e| format!("{e:#}")))],
                 versions: Vec::new(),
                 commit: None,

@@ -178,6 +178,10 @@ impl Sources {
     pub fn load(&self, spec: &Spec) -> Result<Template> {
         match spec {
             Spec::Builtin(name) => load_builtin(name).map_err(|e| self.unknown_name(name, e)),
+            Spec::BuiltinAt { name, version } => match load_builtin_at(name, version)? {
+                Some(t) => Ok(t),
+                None => load_builtin(name),
+            },
             Spec::Local(path) => load_dir(Path::new(path)),
             Spec::Git(git) => self.load_git(git),
         }

@@ -161,15 +161,28 @@ impl Agent {
         fs::write(&askpass, format!("#!/bin/sh\necho '{PASSPHRASE}'\n")).unwrap();
         make_executable(&askpass);
         let key = sshd.dir.join("agent_key");
-        let out = Command::new("ssh-add")
-            .arg(&key)
-            .env("SSH_AUTH_SOCK", &socket)
-            .env("SSH_ASKPASS", &askpass)
-            .env("SSH_ASKPASS_REQUIRE", "force")
-            .env("DISPLAY", ":0")
-            .stdin(Stdio::null())
-            .output()
-            .expect("running ssh-add");
+        // The socket can exist a moment before the agent listens, and the
+        // askpass script can be busy ("text file busy") while another test
+        // thread forks: try a few times.
+        let add = || {
+            Command::new("ssh-add")
+                .arg(&key)
+                .env("SSH_AUTH_SOCK", &socket)
+                .env("SSH_ASKPASS", &askpass)
+                .env("SSH_ASKPASS_REQUIRE", "force")
+                .env("DISPLAY", ":0")
+                .stdin(Stdio::null())
+                .output()
+                .expect("running ssh-add")
+        };
+        let mut out = add();
+        for _ in 0..10 {
+            if out.status.success() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            out = add();
+        }
         assert!(
             out.status.success(),
             "ssh-add: {}",
