@@ -28,6 +28,23 @@ pub fn refuse_symlinks(root: &Path, rel: &str) -> Result<()> {
     Ok(())
 }
 
+/// Removes what a killed plat left in `dir`, once per directory and run:
+/// a command replacing thousands of files reads each directory once.
+fn once_per_dir(dir: &Path) {
+    static SEEN: std::sync::Mutex<Option<std::collections::HashSet<std::path::PathBuf>>> =
+        std::sync::Mutex::new(None);
+    let first = SEEN
+        .lock()
+        .map(|mut seen| {
+            seen.get_or_insert_with(Default::default)
+                .insert(dir.to_path_buf())
+        })
+        .unwrap_or(true);
+    if first {
+        super::stale::remove_left_behind(dir, "tmp");
+    }
+}
+
 /// Writes `contents` to `path` whole, creating its directory. An existing
 /// file keeps its permissions; a new one is 0644, or 0755 if `executable`.
 pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()> {
@@ -37,7 +54,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], executable: bool) -> Result<()
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    super::stale::remove_left_behind(dir, "tmp");
+    once_per_dir(dir);
     let tmp = dir.join(format!(".{name}.plat-tmp-{}", std::process::id()));
     let _busy = Replacing::start();
     let result = (|| -> Result<()> {

@@ -120,11 +120,36 @@ pub fn uncommitted(root: &Path, repo: &RepoState, paths: &[&str]) -> Vec<String>
         return existing.iter().map(|p| p.to_string()).collect();
     };
     let prefix = root.strip_prefix(workdir).unwrap_or(Path::new(""));
+    // One status scan of the service's directory, not one per file. An
+    // untracked or ignored directory is one entry (`target/`): whatever is
+    // below it counts.
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(false)
+        .include_ignored(true)
+        .recurse_ignored_dirs(false);
+    if !prefix.as_os_str().is_empty() {
+        opts.pathspec(prefix);
+    }
+    let Ok(statuses) = git.statuses(Some(&mut opts)) else {
+        return existing.iter().map(|p| p.to_string()).collect();
+    };
+    let dirty: Vec<String> = statuses
+        .iter()
+        .filter(|s| !s.status().is_empty())
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .collect();
+    let exact: std::collections::HashSet<&str> = dirty.iter().map(String::as_str).collect();
+    let dirs: Vec<&str> = dirty
+        .iter()
+        .filter(|d| d.ends_with('/'))
+        .map(String::as_str)
+        .collect();
     existing
         .into_iter()
-        .filter(|p| match git.status_file(&prefix.join(p)) {
-            Ok(s) => !s.is_empty(),
-            Err(_) => true,
+        .filter(|p| {
+            let full = crate::service::relative(&prefix.join(p), Path::new(""));
+            exact.contains(full.as_str()) || dirs.iter().any(|d| full.starts_with(d))
         })
         .map(str::to_string)
         .collect()

@@ -79,3 +79,70 @@ fn outside_a_service_it_says_where_it_looked() {
         .code(2)
         .stderr_has("no platform.yaml");
 }
+
+/// Ctrl-C in the middle of writing: every file is either as it was or as
+/// it will be, platform.yaml still records the old version, and running
+/// again finishes the job.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_update_leaves_each_file_whole_and_a_rerun_finishes() {
+    const FILES: usize = 4000;
+    let s = Scratch::new();
+    let dir = s.join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    for (version, text) in [("1.0.0", "v1\n"), ("2.0.0", "v2\n")] {
+        let mut files = vec![(
+            "template.yaml".to_string(),
+            super::definition(version, "").into_bytes(),
+        )];
+        for i in 0..FILES {
+            files.push((format!("files/many/f{i:04}.txt"), text.as_bytes().to_vec()));
+        }
+        let refs: Vec<(&str, Vec<u8>)> =
+            files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
+        super::commit_version(&dir, &refs, &format!("v{version}"));
+    }
+    let source = format!("file://{}//tpl?ref=v1.0.0", dir.display());
+    run(s
+        .plat_with_identity()
+        .args(["new", &source, "api", "--no-input"]))
+    .code(0);
+    let first = s.join("api/many/f0000.txt");
+    let child = spawn(
+        s.plat_with_identity()
+            .current_dir(s.join("api"))
+            .arg("update"),
+    );
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&first).unwrap_or_default() != "v2\n" {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no file was written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let (code, stderr, _) = signal(child, "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    let mut new = 0;
+    for i in 0..FILES {
+        match s.read(&format!("api/many/f{i:04}.txt")).as_str() {
+            "v2\n" => new += 1,
+            "v1\n" => {}
+            other => panic!("f{i:04}.txt holds {other:?}"),
+        }
+    }
+    assert!(
+        new > 0 && new < FILES,
+        "{new} of {FILES} written: not caught in the act"
+    );
+    assert!(s.read("api/platform.yaml").contains("version: 1.0.0"));
+    let leftovers: Vec<String> = files_under(&s.join("api"))
+        .into_iter()
+        .filter(|p| p.contains("plat-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    update(&s, &["--allow-dirty"]).code(0);
+    assert!(s.read("api/platform.yaml").contains("version: 2.0.0"));
+    assert_eq!(s.read(&format!("api/many/f{:04}.txt", FILES - 1)), "v2\n");
+}
