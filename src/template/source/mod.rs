@@ -21,7 +21,7 @@ use crate::fetch::refs::Upstream;
 use crate::fetch::{Cache, Freshness, Network, Reporter, Want};
 use crate::util::read::{self, Input};
 
-pub use builtin::{builtin_names, load_builtin};
+pub use builtin::{builtin_names, builtin_versions, load_builtin, load_builtin_at};
 pub use catalog::Catalogue;
 pub use dir::load_dir;
 
@@ -32,9 +32,18 @@ pub struct BuiltinFile {
     pub executable: bool,
 }
 
-/// A built-in template: its name and every file of its directory.
+/// A built-in template: its name, every file of its directory, and the
+/// earlier versions this plat shipped.
 pub struct BuiltinTemplate {
     pub name: &'static str,
+    pub files: &'static [BuiltinFile],
+    pub releases: &'static [BuiltinRelease],
+}
+
+/// An earlier released version of a built-in template, byte for byte as it
+/// shipped (`templates/releases/<name>/<version>/`).
+pub struct BuiltinRelease {
+    pub version: &'static str,
     pub files: &'static [BuiltinFile],
 }
 
