@@ -1,4 +1,5 @@
-//! Drives the application in-process: no socket, no port.
+//! Every endpoint the service serves (`/healthz`, `/readyz`, `/metrics`, and
+//! an unknown route), driven in-process: no socket, no port.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
