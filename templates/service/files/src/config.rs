@@ -1,7 +1,7 @@
 //! Configuration, read from the environment at start-up:
 //!
 //! - `PORT`: port to listen on (default {{ port }}).
-//! - `RUST_LOG`: log level, `error` to `trace` (default `info`).
+//! - `RUST_LOG`: log level, `error` to `trace` (default `{{ log_level }}`).
 {%- if database == 'postgres' %}
 //! - `DATABASE_URL`: PostgreSQL connection string.
 {%- endif %}
@@ -12,6 +12,9 @@
 /// Port used when the `PORT` environment variable is not set.
 pub const DEFAULT_PORT: u16 = {{ port }};
 
+/// Level logged when `RUST_LOG` is not set, or is not a level.
+pub const DEFAULT_LOG_LEVEL: tracing::Level = tracing::Level::{{ log_level | upper }};
+
 /// The service configuration.
 ///
 /// Deliberately not `Debug`: connection strings hold passwords, and must not
@@ -20,6 +23,10 @@ pub const DEFAULT_PORT: u16 = {{ port }};
 pub struct Config {
     /// TCP port to listen on (`PORT`, default {{ port }}).
     pub port: u16,
+    /// Lowest level logged (`RUST_LOG`: `error`, `warn`, `info`, `debug` or
+    /// `trace`, default `{{ log_level }}`). Anything else, such as an
+    /// `EnvFilter` directive, gives the default.
+    pub log_level: tracing::Level,
 {%- if database == 'postgres' %}
     /// PostgreSQL connection string (`DATABASE_URL`), e.g.
     /// `postgres://user:password@host:5432/db?sslmode=require`; `None` when
@@ -48,9 +55,13 @@ impl Config {
                 .map_err(|e| format!("PORT={value:?} is not a valid port: {e}"))?,
             None => DEFAULT_PORT,
         };
+        let log_level = lookup("RUST_LOG")
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(DEFAULT_LOG_LEVEL);
 {%- if database == 'postgres' or cache == 'redis' %}
         Ok(Self {
             port,
+            log_level,
 {%- if database == 'postgres' %}
             database_url: lookup("DATABASE_URL").filter(|v| !v.is_empty()),
 {%- endif %}
@@ -59,7 +70,7 @@ impl Config {
 {%- endif %}
         })
 {%- else %}
-        Ok(Self { port })
+        Ok(Self { port, log_level })
 {%- endif %}
     }
 }
@@ -70,7 +81,7 @@ mod tests {
 
     use std::collections::HashMap;
 
-    use super::{Config, DEFAULT_PORT};
+    use super::{Config, DEFAULT_LOG_LEVEL, DEFAULT_PORT};
 
     fn from(vars: &[(&str, &str)]) -> Result<Config, String> {
         let vars: HashMap<String, String> = vars
@@ -84,6 +95,7 @@ mod tests {
     fn defaults() {
         let config = from(&[]).unwrap();
         assert_eq!(config.port, DEFAULT_PORT);
+        assert_eq!(config.log_level, DEFAULT_LOG_LEVEL);
 {%- if database == 'postgres' %}
         assert_eq!(config.database_url, None);
 {%- endif %}
@@ -96,6 +108,21 @@ mod tests {
     fn port_from_environment() {
         let config = from(&[("PORT", "9090")]).unwrap();
         assert_eq!(config.port, 9090);
+    }
+
+    #[test]
+    fn log_level_from_environment() {
+        for (value, level) in [
+            ("debug", tracing::Level::DEBUG),
+            ("WARN", tracing::Level::WARN),
+            (" trace ", tracing::Level::TRACE),
+        ] {
+            assert_eq!(from(&[("RUST_LOG", value)]).unwrap().log_level, level);
+        }
+        for value in ["", "loud", "info,hyper=warn"] {
+            let config = from(&[("RUST_LOG", value)]).unwrap();
+            assert_eq!(config.log_level, DEFAULT_LOG_LEVEL, "RUST_LOG={value:?}");
+        }
     }
 {%- if database == 'postgres' %}
 

@@ -6,6 +6,9 @@
 /// Port used when the `PORT` environment variable is not set.
 pub const DEFAULT_PORT: u16 = 9000;
 
+/// Level logged when `RUST_LOG` is not set, or is not a level.
+pub const DEFAULT_LOG_LEVEL: tracing::Level = tracing::Level::INFO;
+
 /// The service configuration.
 ///
 /// Deliberately not `Debug`: connection strings hold passwords, and must not
@@ -14,6 +17,10 @@ pub const DEFAULT_PORT: u16 = 9000;
 pub struct Config {
     /// TCP port to listen on (`PORT`, default 9000).
     pub port: u16,
+    /// Lowest level logged (`RUST_LOG`: `error`, `warn`, `info`, `debug` or
+    /// `trace`, default `info`). Anything else, such as an
+    /// `EnvFilter` directive, gives the default.
+    pub log_level: tracing::Level,
 }
 
 impl Config {
@@ -31,7 +38,10 @@ impl Config {
                 .map_err(|e| format!("PORT={value:?} is not a valid port: {e}"))?,
             None => DEFAULT_PORT,
         };
-        Ok(Self { port })
+        let log_level = lookup("RUST_LOG")
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(DEFAULT_LOG_LEVEL);
+        Ok(Self { port, log_level })
     }
 }
 
@@ -41,7 +51,7 @@ mod tests {
 
     use std::collections::HashMap;
 
-    use super::{Config, DEFAULT_PORT};
+    use super::{Config, DEFAULT_LOG_LEVEL, DEFAULT_PORT};
 
     fn from(vars: &[(&str, &str)]) -> Result<Config, String> {
         let vars: HashMap<String, String> = vars
@@ -55,12 +65,28 @@ mod tests {
     fn defaults() {
         let config = from(&[]).unwrap();
         assert_eq!(config.port, DEFAULT_PORT);
+        assert_eq!(config.log_level, DEFAULT_LOG_LEVEL);
     }
 
     #[test]
     fn port_from_environment() {
         let config = from(&[("PORT", "9090")]).unwrap();
         assert_eq!(config.port, 9090);
+    }
+
+    #[test]
+    fn log_level_from_environment() {
+        for (value, level) in [
+            ("debug", tracing::Level::DEBUG),
+            ("WARN", tracing::Level::WARN),
+            (" trace ", tracing::Level::TRACE),
+        ] {
+            assert_eq!(from(&[("RUST_LOG", value)]).unwrap().log_level, level);
+        }
+        for value in ["", "loud", "info,hyper=warn"] {
+            let config = from(&[("RUST_LOG", value)]).unwrap();
+            assert_eq!(config.log_level, DEFAULT_LOG_LEVEL, "RUST_LOG={value:?}");
+        }
     }
 
     #[test]
