@@ -159,6 +159,36 @@ mod tests {
         }
     }
 
+    /// A `renamed:` entry of a built-in moves a file an earlier release
+    /// wrote to one the current version writes (checked where both paths
+    /// are literal).
+    #[test]
+    fn renamed_entries_of_builtins_move_released_files() {
+        for t in BUILTIN {
+            let current = load_builtin(t.name).unwrap();
+            for r in &current.definition.renamed {
+                if [&r.from, &r.to].iter().any(|p| p.contains('{')) {
+                    continue;
+                }
+                let shipped = |files: &[BuiltinFile], path: &str| {
+                    files.iter().any(|f| f.path == format!("files/{path}"))
+                };
+                assert!(
+                    t.releases.iter().any(|rel| shipped(rel.files, &r.from)),
+                    "{}: renamed from `{}`, which no release wrote",
+                    t.name,
+                    r.from
+                );
+                assert!(
+                    shipped(t.files, &r.to),
+                    "{}: renamed to `{}`, which the current version does not write",
+                    t.name,
+                    r.to
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_service_template_keeps_what_it_shipped() {
         let versions = builtin_versions("service");
