@@ -1,16 +1,56 @@
-//! Embeds the built-in templates (`templates/<name>/`) in the binary, keeping
-//! each file's executable bit, so plat needs nothing beside itself.
+//! Embeds the built-in templates (`templates/<name>/`) and every earlier
+//! released version of each (`templates/releases/<name>/<version>/`, which
+//! `plat update` renders as the base of a three-way merge) in the binary,
+//! keeping each file's executable bit, so plat needs nothing beside itself.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // a build script reads cargo's environment and talks to cargo on stdout
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Where earlier released versions live: `templates/releases/<name>/<version>/`.
+const RELEASES: &str = "releases";
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("templates");
     println!("cargo:rerun-if-changed=templates");
     let mut out = String::from("pub static BUILTIN: &[BuiltinTemplate] = &[\n");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&root)
+    let names: Vec<PathBuf> = subdirs(&root)
+        .into_iter()
+        .filter(|d| d.file_name().unwrap() != RELEASES)
+        .collect();
+    for dir in subdirs(&root.join(RELEASES)) {
+        assert!(
+            names.iter().any(|n| n.file_name() == dir.file_name()),
+            "{} holds releases of a template that is not built in",
+            dir.display()
+        );
+    }
+    for dir in names {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        writeln!(out, "    BuiltinTemplate {{ name: {name:?}, files: &[").unwrap();
+        files(&dir, &mut out);
+        out.push_str("    ], releases: &[\n");
+        for release in subdirs(&root.join(RELEASES).join(&name)) {
+            let version = release.file_name().unwrap().to_string_lossy().into_owned();
+            writeln!(
+                out,
+                "        BuiltinRelease {{ version: {version:?}, files: &["
+            )
+            .unwrap();
+            files(&release, &mut out);
+            out.push_str("        ] },\n");
+        }
+        out.push_str("    ] },\n");
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+/// The directories in `dir`, sorted; none when it does not exist.
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .map(|e| e.path())
@@ -18,26 +58,23 @@ fn main() {
                 .collect()
         })
         .unwrap_or_default();
-    names.sort();
-    for dir in names {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut files = Vec::new();
-        collect(&dir, &dir, &mut files);
-        files.sort();
-        writeln!(out, "    BuiltinTemplate {{ name: {name:?}, files: &[").unwrap();
-        for (rel, abs, exec) in files {
-            writeln!(
-                out,
-                "        BuiltinFile {{ path: {rel:?}, contents: include_bytes!({:?}), executable: {exec} }},",
-                abs.display().to_string()
-            )
-            .unwrap();
-        }
-        out.push_str("    ] },\n");
+    dirs.sort();
+    dirs
+}
+
+/// One `BuiltinFile` line per file under `dir`.
+fn files(dir: &Path, out: &mut String) {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files.sort();
+    for (rel, abs, exec) in files {
+        writeln!(
+            out,
+            "        BuiltinFile {{ path: {rel:?}, contents: include_bytes!({:?}), executable: {exec} }},",
+            abs.display().to_string()
+        )
+        .unwrap();
     }
-    out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin.rs");
-    std::fs::write(dest, out).unwrap();
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf, bool)>) {

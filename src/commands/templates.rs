@@ -34,7 +34,9 @@ pub fn run(cmd: TemplatesCommand, ui: Ui, env: &Environment, fetching: Fetching)
 }
 
 /// One listed template: what to pass to `plat new`, the template (or
-/// why it did not load), its catalogue and the catalogue's versions.
+/// why it did not load), its catalogue and the versions there are, newest
+/// first (a catalogue's tags; for a built-in, the versions this plat can
+/// render).
 struct Listed {
     source: String,
     template: Result<Template, String>,
@@ -51,7 +53,7 @@ fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8
             source: name.to_string(),
             template: source::load_builtin(name).map_err(|e| format!("{e:#}")),
             catalog: None,
-            versions: Vec::new(),
+            versions: source::builtin_versions(name).into_iter().rev().collect(),
         })
         .collect();
     let config_dir = config.path.as_deref().and_then(std::path::Path::parent);

@@ -221,7 +221,20 @@ fn human(args: &UpdateArgs, ui: Ui, u: &Update, written: bool) -> Result<()> {
         format!("{}: {} -> {}", u.root.display(), u.from, u.to),
     );
     let files: Vec<&FileUpdate> = u.files.iter().chain(std::iter::once(&u.manifest)).collect();
-    for f in &files {
+    let managed = files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Managed)
+        .count();
+    if managed > 0 {
+        ui.status(
+            "Rendered",
+            format!(
+                "{managed} managed file{} from platform.yaml (as `plat sync`)",
+                if managed == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    for f in files.iter().filter(|f| f.outcome != Outcome::Managed) {
         if let Some(v) = verb(f.outcome) {
             let line = detail(f);
             if f.outcome == Outcome::Conflict {

@@ -23,6 +23,21 @@ pub struct Definition {
     /// This template's part of `platform.yaml`; strings are Tera templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<serde_yaml::Value>,
+    /// Output paths moved since an earlier version, so `plat update` can
+    /// move a file with the developer's edits instead of deleting one and
+    /// adding another.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Rename>,
+}
+
+/// A file that an earlier version wrote at `from` and this one writes at
+/// `to`: output paths relative to the project root, rendered with Tera as
+/// file names are.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    pub from: String,
+    pub to: String,
 }
 
 /// A variable's type: how its answers are converted, checked and asked
@@ -162,6 +177,7 @@ impl Definition {
         for (i, r) in self.rules.iter().enumerate() {
             rule_problems(i, r, &mut out);
         }
+        renamed_problems(&self.renamed, &mut out);
         out.extend(super::names::problems(self));
         out
     }
@@ -277,6 +293,56 @@ fn rule_problems(i: usize, r: &Rule, out: &mut Vec<String>) {
     }
 }
 
+/// `renamed:`: each side a relative output path, a move to somewhere
+/// else, and each earlier path moved once.
+fn renamed_problems(renamed: &[Rename], out: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in renamed.iter().enumerate() {
+        for (field, path) in [("from", &r.from), ("to", &r.to)] {
+            if let Some(why) = output_path_problem(path) {
+                out.push(format!("`renamed[{i}].{field}`: {why}"));
+            }
+        }
+        if r.from == r.to {
+            out.push(format!(
+                "`renamed[{i}]`: `from` and `to` are both `{}`; remove the entry, or write the path the file had before in `from`",
+                r.from
+            ));
+        }
+        if !seen.insert(r.from.as_str()) {
+            out.push(format!(
+                "`renamed[{i}].from`: `{}` is moved twice; keep one entry for it, with the path it has now",
+                r.from
+            ));
+        }
+    }
+}
+
+/// Why `path`, before rendering, cannot be a project-relative output path.
+fn output_path_problem(path: &str) -> Option<String> {
+    if path.trim().is_empty() {
+        return Some("is empty; write an output path such as `docs/runbook.md`".into());
+    }
+    if path.starts_with('/') || path.starts_with('\\') {
+        return Some(format!(
+            "`{path}` is absolute; write it relative to the project root (`{}`)",
+            path.trim_start_matches(['/', '\\'])
+        ));
+    }
+    let bad = |seg: &&str| seg.is_empty() || *seg == "." || *seg == "..";
+    if let Some(seg) = path.split('/').find(bad) {
+        let why = if seg.is_empty() {
+            "has an empty segment (`//` or a trailing `/`)".to_string()
+        } else {
+            format!("has a `{seg}` segment")
+        };
+        return Some(format!(
+            "`{path}` {why}; write the output path as plain segments from the project root, like `docs/runbook.md`"
+        ));
+    }
+    None
+}
+
 /// Variable and `as` names: lowercase identifiers, which Tera can name
 /// and which map one to one onto `PLAT_VAR_*` environment variables.
 pub fn is_identifier(s: &str) -> bool {
@@ -326,5 +392,100 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("varables"), "{err}");
+    }
+
+    fn renamed_problems_of(renamed: &str) -> String {
+        Definition::parse(
+            &format!("name: t\nversion: 1.0.0\nrenamed:\n{renamed}"),
+            "template.yaml",
+        )
+        .unwrap_err()
+        .to_string()
+    }
+
+    #[test]
+    fn renamed_entries_are_read() {
+        let def = Definition::parse(
+            "name: t\nversion: 1.0.0\nrenamed:\n  - from: RUNBOOK.md\n    to: 'docs/{{ name }}-runbook.md'\n",
+            "template.yaml",
+        )
+        .unwrap();
+        assert_eq!(
+            def.renamed,
+            [Rename {
+                from: "RUNBOOK.md".into(),
+                to: "docs/{{ name }}-runbook.md".into()
+            }]
+        );
+        let def = Definition::parse("name: t\nversion: 1.0.0\n", "template.yaml").unwrap();
+        assert!(def.renamed.is_empty());
+    }
+
+    #[test]
+    fn renamed_paths_must_be_relative_output_paths() {
+        let err = renamed_problems_of(
+            "  - {from: '', to: a}\n  - {from: /etc/x, to: b}\n  - {from: c, to: ../d}\n  - {from: e//f, to: g}\n  - {from: ./h, to: i}\n",
+        );
+        assert!(err.contains("`renamed[0].from`: is empty"), "{err}");
+        assert!(
+            err.contains("`renamed[1].from`: `/etc/x` is absolute"),
+            "{err}"
+        );
+        assert!(
+            err.contains("relative to the project root (`etc/x`)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`renamed[2].to`: `../d` has a `..` segment"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`renamed[3].from`: `e//f` has an empty segment"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`renamed[4].from`: `./h` has a `.` segment"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn renamed_moves_each_path_once_and_somewhere_else() {
+        let err = renamed_problems_of(
+            "  - {from: a, to: a}\n  - {from: b, to: c}\n  - {from: b, to: d}\n",
+        );
+        assert!(
+            err.contains("`renamed[0]`: `from` and `to` are both `a`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`renamed[2].from`: `b` is moved twice"),
+            "{err}"
+        );
+        assert!(!err.contains("renamed[1]"), "{err}");
+    }
+
+    #[test]
+    fn renamed_entries_name_only_what_file_names_see() {
+        let err = Definition::parse(
+            "name: t\nversion: 1.0.0\nvariables:\n  - name: module\n    default: m\nrenamed:\n  - {from: 'src/{{ modul }}.rs', to: 'src/{{ module }}/mod.rs'}\n",
+            "template.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(
+                "`renamed[0].from` uses `modul`, which is not a variable; did you mean `module`?"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("renamed[0].to"), "{err}");
+        let err = Definition::parse(
+            "name: t\nversion: 1.0.0\nrenamed:\n  - {from: x, to: y, by: z}\n",
+            "template.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("by"), "{err}");
     }
 }

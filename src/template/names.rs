@@ -1,5 +1,5 @@
 //! The names a template's expressions use (`when`, rule conditions and
-//! `for_each`, the `manifest:` section), checked when the template loads
+//! `for_each`, the `manifest:` section, `renamed:` paths), checked when the template loads
 //! against what each expression can see: a typo is a load error with "did
 //! you mean", never a condition that is silently false or a field that
 //! silently disappears.
@@ -126,7 +126,27 @@ pub(super) fn problems(def: &Definition) -> Vec<String> {
         let known: Vec<&str> = BASE.iter().copied().chain(vars.iter().copied()).collect();
         manifest_problems("manifest", section, &known, &mut out);
     }
+    renamed_problems(def, &vars, &mut out);
     out
+}
+
+/// `renamed:` paths render as file names do: they see every variable and
+/// `manifest`.
+fn renamed_problems(def: &Definition, vars: &[&str], out: &mut Vec<String>) {
+    let known: Vec<&str> = BASE
+        .iter()
+        .copied()
+        .chain(["manifest"])
+        .chain(vars.iter().copied())
+        .collect();
+    for (i, r) in def.renamed.iter().enumerate() {
+        for (field, text) in [("from", &r.from), ("to", &r.to)] {
+            for expr in spans(text) {
+                let at = format!("`renamed[{i}].{field}`");
+                check(&at, expr, &known, "a variable", vars, out);
+            }
+        }
+    }
 }
 
 /// A rule's conditions and `for_each`: managed files see only the

@@ -1,15 +1,127 @@
-//! The file names of a rendered project taken together: the whole set
-//! sorted and checked (each path by [`pathcheck`], none twice, none both a
-//! file and a directory), a rendered name refused with the variables it
-//! uses, and which variables file names use at all, so their values can
-//! be checked as paths when they are answered.
+//! The file names of a rendered project: each name rendered and checked
+//! (a file's under `files/`, a `renamed:` entry's), the whole set sorted
+//! and checked (each path by [`pathcheck`], none twice, none both a file
+//! and a directory), a rendered name refused with the variables it uses,
+//! and which variables names use at all, so their values can be checked as
+//! paths when they are answered.
 
 use anyhow::{bail, Result};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Display;
+use tera::{Context, Tera};
 
+use super::definition::Rename;
 use super::pathcheck;
 use super::source::Template;
+use super::tera_env;
 use crate::error::InputError;
+
+/// Renders the name `text` (`what` in messages: "file name
+/// `files/src/{{ name }}.rs`") with `ctx`; none when a segment renders
+/// empty, which leaves the file out.
+pub(crate) fn render_path(
+    tera: &Tera,
+    text: &str,
+    ctx: &Context,
+    what: &dyn Display,
+) -> Result<Option<String>> {
+    let render = |t: &str| {
+        tera_env::render_str(tera, t, ctx).map_err(|e| InputError(format!("{what}: {e}")))
+    };
+    if text.contains("{%") || text.contains("{#") {
+        // Tags, not just values: the name renders whole.
+        let path = render(text)?;
+        if path.split('/').any(str::is_empty) {
+            return Ok(None); // a segment left out by its condition
+        }
+        check_rendered(what, text, &path)?;
+        return Ok(Some(path));
+    }
+    // Each `{{ }}` of a name stands on its own, whatever it draws on (an
+    // answer, the manifest, a `for_each` item): empty, it drops the file;
+    // otherwise it must be a safe relative path, as an answered variable
+    // used in a file name must be.
+    let mut path = String::with_capacity(text.len());
+    for piece in name_pieces(text) {
+        match piece {
+            NamePiece::Text(t) => path.push_str(t),
+            NamePiece::Value(expr) => {
+                let value = render(expr)?;
+                if value.is_empty() {
+                    return Ok(None);
+                }
+                if let Err(e) = pathcheck::check_relative(&value) {
+                    bail!(InputError(format!(
+                        "{what} renders to an unsafe path: `{expr}` gives `{value}`, and {e}{}",
+                        uses(text)
+                    )));
+                }
+                path.push_str(&value);
+            }
+        }
+    }
+    if path.split('/').any(str::is_empty) {
+        return Ok(None);
+    }
+    check_rendered(what, text, &path)?;
+    Ok(Some(path))
+}
+
+/// The `renamed:` entries rendered with `ctx` (the context scaffolded file
+/// names see) and checked as file names are: `(from, to)` output paths. An
+/// entry one side of which renders to nothing, or both to the same path,
+/// moves nothing here and is left out.
+pub fn render_renamed(
+    tera: &Tera,
+    renamed: &[Rename],
+    ctx: &Context,
+) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(renamed.len());
+    let mut moved = HashMap::new();
+    for (i, r) in renamed.iter().enumerate() {
+        let from = render_path(tera, &r.from, ctx, &format_args!("`renamed[{i}].from`"))?;
+        let to = render_path(tera, &r.to, ctx, &format_args!("`renamed[{i}].to`"))?;
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        if let Some(j) = moved.insert(from.clone(), i) {
+            bail!(InputError(format!(
+                "`renamed[{j}]` and `renamed[{i}]` both move `{from}`; keep one entry for it"
+            )));
+        }
+        out.push((from, to));
+    }
+    Ok(out)
+}
+
+/// A part of a name: literal text, or one `{{ expression }}`.
+enum NamePiece<'a> {
+    Text(&'a str),
+    Value(&'a str),
+}
+
+/// A name cut into its literal text and its `{{ }}` expressions.
+fn name_pieces(source: &str) -> Vec<NamePiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        if start > 0 {
+            pieces.push(NamePiece::Text(&rest[..start]));
+        }
+        pieces.push(NamePiece::Value(&rest[start..start + len + 2]));
+        rest = &rest[start + len + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(NamePiece::Text(rest));
+    }
+    pieces
+}
 
 /// Sorts `items` by path and checks the whole set: every path safe, no
 /// path twice, no path both a file and a directory.
@@ -47,20 +159,20 @@ fn check_parents(path: &str, files: &HashSet<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a rendered file name that is unsafe, naming the variables the
-/// name uses.
-pub(crate) fn check_rendered_path(source: &str, rendered: &str) -> Result<()> {
+/// Refuses a rendered name that is unsafe, naming the variables `text`
+/// uses.
+fn check_rendered(what: &dyn Display, text: &str, rendered: &str) -> Result<()> {
     let Err(e) = pathcheck::check_relative(rendered) else {
         return Ok(());
     };
     bail!(InputError(format!(
-        "file name `files/{source}` renders to an unsafe path: {e}{}",
-        uses(source)
+        "{what} renders to an unsafe path: {e}{}",
+        uses(text)
     )))
 }
 
-/// ` (it uses the variables a, b)` for a file name, or nothing.
-pub(crate) fn uses(source: &str) -> String {
+/// ` (it uses the variables a, b)` for a name, or nothing.
+fn uses(source: &str) -> String {
     let mut vars = BTreeSet::new();
     variables_in(source, &mut vars);
     let vars: Vec<String> = vars.into_iter().collect();
@@ -71,12 +183,16 @@ pub(crate) fn uses(source: &str) -> String {
     }
 }
 
-/// Variables used in file and directory names, whose values must be safe
-/// as paths.
+/// Variables used in file and directory names (and `renamed:` paths),
+/// whose values must be safe as paths.
 pub fn path_variables(template: &Template) -> BTreeSet<String> {
     let mut vars = BTreeSet::new();
     for f in &template.files {
         variables_in(&f.path, &mut vars);
+    }
+    for r in &template.definition.renamed {
+        variables_in(&r.from, &mut vars);
+        variables_in(&r.to, &mut vars);
     }
     vars
 }
@@ -131,5 +247,117 @@ mod tests {
         let mut vars = BTreeSet::new();
         variables_in("src/{{ module }}/{{name|snake_case}}.rs", &mut vars);
         assert_eq!(vars.into_iter().collect::<Vec<_>>(), ["module", "name"]);
+    }
+
+    #[test]
+    fn path_variables_include_those_of_renamed_paths() {
+        let definition = crate::template::Definition::parse(
+            "name: t\nversion: 1.0.0\nvariables:\n  - {name: area, default: x}\nrenamed:\n  - {from: 'docs/{{ area }}.md', to: docs/area.md}\n",
+            "template.yaml",
+        )
+        .unwrap();
+        let template = Template {
+            origin: crate::template::Origin::Builtin("t".into()),
+            definition,
+            files: Vec::new(),
+            partials: Vec::new(),
+        };
+        assert_eq!(
+            path_variables(&template).into_iter().collect::<Vec<_>>(),
+            ["area"]
+        );
+    }
+
+    fn renames(pairs: &[(&str, &str)]) -> Vec<Rename> {
+        pairs
+            .iter()
+            .map(|(f, t)| Rename {
+                from: f.to_string(),
+                to: t.to_string(),
+            })
+            .collect()
+    }
+
+    fn render(pairs: &[(&str, &str)], name: &str) -> Result<Vec<(String, String)>> {
+        let mut ctx = Context::new();
+        ctx.insert("name", name);
+        ctx.insert("language", "go");
+        render_renamed(&tera_env::new_tera(), &renames(pairs), &ctx)
+    }
+
+    #[test]
+    fn renamed_paths_render_as_file_names_do() {
+        let got = render(
+            &[
+                ("RUNBOOK.md", "docs/runbook.md"),
+                (
+                    "src/{{ name | snake_case }}/cfg.py",
+                    "src/{{ name | snake_case }}/config.py",
+                ),
+            ],
+            "payments-api",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                ("RUNBOOK.md".to_string(), "docs/runbook.md".to_string()),
+                (
+                    "src/payments_api/cfg.py".to_string(),
+                    "src/payments_api/config.py".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn renamed_entries_that_render_to_nothing_or_to_themselves_are_left_out() {
+        let got = render(
+            &[
+                ("{% if language == 'rust' %}a.rs{% endif %}", "b.rs"),
+                ("{{ name }}.md", "{{ name | kebab_case }}.md"),
+                ("x/{{ missing | default(value='') }}/y", "z"),
+            ],
+            "api",
+        )
+        .unwrap();
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn renamed_paths_are_checked_as_rendered_file_names_are() {
+        let err = render(&[("docs/{{ name }}.md", "b.md")], "../etc")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "`renamed[0].from` renders to an unsafe path: `{{ name }}` gives `../etc`"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("(it uses the variable name)"), "{err}");
+        let err = render(&[("a", "{% if true %}b/.git/c{% endif %}")], "api")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`renamed[0].to` renders to an unsafe path"),
+            "{err}"
+        );
+        assert!(err.contains(".git"), "{err}");
+        let err = render(&[("a", "{{ nope }}")], "api")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("`renamed[0].to`: "), "{err}");
+    }
+
+    #[test]
+    fn renamed_paths_that_render_alike_are_refused() {
+        let err = render(&[("{{ name }}.md", "a.md"), ("api.md", "b.md")], "api")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`renamed[0]` and `renamed[1]` both move `api.md`"),
+            "{err}"
+        );
     }
 }

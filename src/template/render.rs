@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tera::{Context, Tera};
 
 use super::context::{Contexts, MANAGED_MARKER};
-use super::paths::{check_paths, check_rendered_path, uses};
+use super::paths::{check_paths, render_path, render_renamed};
 use super::plan::{FileKind, Plan, PlannedFile};
 use super::rules::{compile_rules, RuleGlobs};
 use super::source::Template;
@@ -156,48 +156,18 @@ impl Engine {
     /// The rendered name of the source file at `source`, checked; none
     /// when a segment renders empty, which leaves the file out.
     fn output_path(&self, source: &str, ctx: &Context) -> Result<Option<String>> {
-        let render = |text: &str| {
-            tera_env::render_str(&self.tera, text, ctx)
-                .map_err(|e| InputError(format!("file name `files/{source}`: {e}")))
-        };
-        if source.contains("{%") || source.contains("{#") {
-            // Tags, not just values: the name renders whole.
-            let path = render(source)?;
-            if path.split('/').any(str::is_empty) {
-                return Ok(None); // a segment left out by its condition
-            }
-            check_rendered_path(source, &path)?;
-            return Ok(Some(path));
-        }
-        // Each `{{ }}` of a name stands on its own, whatever it draws on (an
-        // answer, the manifest, a `for_each` item): empty, it drops the
-        // file; otherwise it must be a safe relative path, as an answered
-        // variable used in a file name must be.
-        let mut path = String::with_capacity(source.len());
-        for piece in name_pieces(source) {
-            match piece {
-                NamePiece::Text(t) => path.push_str(t),
-                NamePiece::Value(expr) => {
-                    let value = render(expr)?;
-                    if value.is_empty() {
-                        return Ok(None);
-                    }
-                    if let Err(e) = super::pathcheck::check_relative(&value) {
-                        return Err(InputError(format!(
-                            "file name `files/{source}` renders to an unsafe path: `{expr}` gives `{value}`, and {e}{}",
-                            uses(source)
-                        ))
-                        .into());
-                    }
-                    path.push_str(&value);
-                }
-            }
-        }
-        if path.split('/').any(str::is_empty) {
-            return Ok(None);
-        }
-        check_rendered_path(source, &path)?;
-        Ok(Some(path))
+        render_path(
+            &self.tera,
+            source,
+            ctx,
+            &format_args!("file name `files/{source}`"),
+        )
+    }
+
+    /// The template's `renamed:` entries as `(from, to)` output paths,
+    /// rendered as its scaffolded file names are.
+    pub fn renamed(&self, template: &Template, ctxs: &Contexts) -> Result<Vec<(String, String)>> {
+        render_renamed(&self.tera, &template.definition.renamed, &ctxs.full)
     }
 
     /// The bytes of one output and how they were made.
@@ -248,32 +218,6 @@ impl Engine {
         }
         Ok((Cow::Owned(contents), FileKind::Rendered))
     }
-}
-
-/// A part of a file name: literal text, or one `{{ expression }}`.
-enum NamePiece<'a> {
-    Text(&'a str),
-    Value(&'a str),
-}
-
-/// A file name cut into its literal text and its `{{ }}` expressions.
-fn name_pieces(source: &str) -> Vec<NamePiece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = source;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        if start > 0 {
-            pieces.push(NamePiece::Text(&rest[..start]));
-        }
-        pieces.push(NamePiece::Value(&rest[start..start + len + 2]));
-        rest = &rest[start + len + 2..];
-    }
-    if !rest.is_empty() {
-        pieces.push(NamePiece::Text(rest));
-    }
-    pieces
 }
 
 /// One file the project will hold, before its bytes exist.

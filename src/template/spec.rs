@@ -107,6 +107,10 @@ impl Spec {
             )));
         }
         let Some(mut git) = git else {
+            // A built-in at one of the releases this plat carries.
+            if let (None, Some(version), false) = (query_ref, reference, is_path(text)) {
+                return builtin_at(text, version);
+            }
             if query_ref.is_some() || reference.is_some() {
                 bail!(InputError(format!(
                     "`{}` is not a git source, so it has no ref; refs apply to git URLs, gh:/gl: shorthands and the aliases in plat's config",
@@ -158,6 +162,24 @@ impl Spec {
             path.to_path_buf()
         }))
     }
+}
+
+/// `--ref VERSION` on a built-in: that release, if this plat carries it.
+fn builtin_at(name: &str, version: &str) -> Result<Spec> {
+    let versions = crate::template::source::builtin_versions(name);
+    if versions.is_empty() {
+        return Ok(Spec::Builtin(name.to_string())); // loading names the problem
+    }
+    if !versions.iter().any(|v| v == version) {
+        bail!(InputError(format!(
+            "--ref {version}: this plat carries built-in `{name}` at {}; pick one of them",
+            versions.join(", ")
+        )));
+    }
+    Ok(Spec::BuiltinAt {
+        name: name.to_string(),
+        version: version.to_string(),
+    })
 }
 
 /// `?ref=R` off the end; any other query is a mistake worth naming.
@@ -384,7 +406,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("--ref says `v2`"), "{err}");
+        // A built-in takes a version it carries, and names the others.
         let err = Spec::parse("service", &a, Some("v2"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("this plat carries built-in `service` at 0.2.0, 0.3.0"),
+            "{err}"
+        );
+        assert_eq!(
+            Spec::parse("service", &a, Some("0.2.0")).unwrap(),
+            Spec::BuiltinAt {
+                name: "service".into(),
+                version: "0.2.0".into()
+            }
+        );
+        let err = Spec::parse("./tpl", &a, Some("v2"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a git source"), "{err}");

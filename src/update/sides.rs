@@ -71,6 +71,10 @@ pub fn render(
 }
 
 /// The renames template.yaml declares, rendered with the side's answers.
-fn render_renames(_prepared: &Prepared) -> Result<Vec<(String, String)>> {
-    Ok(Vec::new())
+fn render_renames(prepared: &Prepared) -> Result<Vec<(String, String)>> {
+    crate::template::paths::render_renamed(
+        prepared.engine.tera(),
+        &prepared.template.definition.renamed,
+        &prepared.context,
+    )
 }

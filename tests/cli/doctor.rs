@@ -523,14 +523,14 @@ fn drift_is_reported_with_a_diff() {
 fn template_version_and_availability() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    s.edit("api/platform.yaml", "  version: 0.2.0", "  version: 0.1.0");
+    s.edit("api/platform.yaml", "  version: 0.3.0", "  version: 0.1.0");
     let (code, doc) = doctor_json(&s, "api", &[]);
     let f = &entries(&doc, "PLAT600")[0];
     assert_eq!(f["severity"], "warning");
     assert!(f["message"]
         .as_str()
         .unwrap()
-        .contains("0.1.0; 0.2.0 is available"));
+        .contains("0.1.0; 0.3.0 is available"));
     assert_eq!(code, 0, "a warning does not fail the run");
     assert_eq!(doctor(&s, &["api", "--strict"]).code, 1);
 
@@ -539,7 +539,7 @@ fn template_version_and_availability() {
     assert!(failures(&doc, "PLAT600")[0].contains("newer than"));
     assert_eq!(status(&doc, "PLAT500"), "skip");
 
-    s.edit("api/platform.yaml", "  version: 9.0.0", "  version: 0.2.0");
+    s.edit("api/platform.yaml", "  version: 9.0.0", "  version: 0.3.0");
     s.edit(
         "api/platform.yaml",
         "source: builtin:service",

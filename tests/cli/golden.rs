@@ -168,6 +168,36 @@ fn typescript_service_on_gitlab_matches_the_golden_tree() {
     );
 }
 
+/// Every version of `service` plat shipped before stays renderable, in
+/// every language: `plat update` renders a service's version as the base of
+/// its merge. The copies in templates/releases/ are the bytes plat embeds.
+#[test]
+fn every_released_version_of_the_service_template_still_renders() {
+    let releases = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/releases/service");
+    let mut versions = 0;
+    for entry in std::fs::read_dir(&releases).unwrap() {
+        let dir = entry.unwrap().path();
+        let version = dir.file_name().unwrap().to_str().unwrap().to_string();
+        versions += 1;
+        for language in ["rust", "go", "python", "typescript"] {
+            let s = Scratch::new();
+            let mut cmd = s.plat();
+            cmd.arg("new")
+                .arg(&dir)
+                .args(["payments-api", "--no-input", "--no-git", "--output", "out"])
+                .args(["--set", &format!("language={language}")]);
+            run(&mut cmd).code(0);
+            assert!(
+                s.read("out/platform.yaml")
+                    .contains(&format!("\n  version: {version}\n")),
+                "service {version} ({language}) records another version"
+            );
+            assert!(s.tree("out").contains(&"README.md".to_string()));
+        }
+    }
+    assert!(versions > 0, "no release in {}", releases.display());
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for f in files_under(from) {
         let dest = to.join(&f);

@@ -55,6 +55,34 @@ fn path_traversal_through_a_variable_is_refused_naming_the_variable() {
     nothing_written(&s, &["t", "t2"]);
 }
 
+/// `renamed:` paths are output paths: checked when the template loads,
+/// and the answers they use are checked as answers used in file names are.
+#[test]
+fn renamed_paths_are_checked_like_file_names() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nrenamed:\n  - {from: ../RUNBOOK.md, to: docs/runbook.md}\n  - {from: a.md, to: a.md}\n",
+        &[("docs/runbook.md", "x")],
+    );
+    run(s.plat().args(["new", &t, "api", "--no-input"]))
+        .code(2)
+        .stderr_has("template.yaml is not a valid template definition")
+        .stderr_has("`renamed[0].from`: `../RUNBOOK.md` has a `..` segment")
+        .stderr_has("`renamed[1]`: `from` and `to` are both `a.md`");
+    let t2 = s.template(
+        "t2",
+        "name: t2\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: area\n    default: ops\nrenamed:\n  - {from: 'docs/{{ area }}.md', to: docs/runbook.md}\n",
+        &[("docs/runbook.md", "x")],
+    );
+    run(s
+        .plat()
+        .args(["new", &t2, "api", "--no-input", "--set", "area=../../etc"]))
+    .code(2)
+    .stderr_has("variable `area` from --set: `../../etc` is used in a file name");
+    nothing_written(&s, &["t", "t2"]);
+}
+
 #[test]
 fn git_dirs_absolute_and_windows_names_are_refused() {
     for (name, why) in [

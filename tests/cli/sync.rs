@@ -148,7 +148,7 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
     service(&s, "api", &[]);
     // Valid YAML, but the version is written in a form plat does not edit:
     // an alias of another value.
-    s.edit("api/platform.yaml", "  version: 0.2.0", "  version: *v");
+    s.edit("api/platform.yaml", "  version: 0.3.0", "  version: *v");
     s.edit(
         "api/platform.yaml",
         "\n  description: ",
@@ -175,10 +175,10 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
     commit_all(&s.join("api"));
     sync(&s, &["api"])
         .code(0)
-        .stderr_has("template.version 0.1.0 -> 0.2.0");
+        .stderr_has("template.version 0.1.0 -> 0.3.0");
     assert!(s
         .read("api/platform.yaml")
-        .contains("  version:\n    '0.2.0'"));
+        .contains("  version:\n    '0.3.0'"));
 }
 
 #[test]
@@ -226,19 +226,19 @@ fn sync_upgrades_the_recorded_template_version_in_place() {
     service(&s, "api", &[]);
     s.edit(
         "api/platform.yaml",
-        "  version: 0.2.0",
+        "  version: 0.3.0",
         "  version: 0.1.0 # pinned by hand",
     );
     // What an older template rendered differently.
-    s.edit("api/catalog-info.yaml", "service@0.2.0", "service@0.1.0");
+    s.edit("api/catalog-info.yaml", "service@0.3.0", "service@0.1.0");
     commit_all(&s.join("api"));
     let r = sync(&s, &["api"]);
     r.code(0)
-        .stderr_has("template.version 0.1.0 -> 0.2.0")
+        .stderr_has("template.version 0.1.0 -> 0.3.0")
         .stderr_has("Updated catalog-info.yaml");
     assert!(s
         .read("api/platform.yaml")
-        .contains("  version: 0.2.0 # pinned by hand"));
+        .contains("  version: 0.3.0 # pinned by hand"));
     assert!(s
         .read("api/platform.yaml")
         .starts_with("# Platform manifest of api."));

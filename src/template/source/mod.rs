@@ -32,9 +32,18 @@ pub struct BuiltinFile {
     pub executable: bool,
 }
 
-/// A built-in template: its name and every file of its directory.
+/// A built-in template: its name, every file of its directory, and the
+/// earlier versions this plat shipped.
 pub struct BuiltinTemplate {
     pub name: &'static str,
+    pub files: &'static [BuiltinFile],
+    pub releases: &'static [BuiltinRelease],
+}
+
+/// An earlier released version of a built-in template, byte for byte as it
+/// shipped (`templates/releases/<name>/<version>/`).
+pub struct BuiltinRelease {
+    pub version: &'static str,
     pub files: &'static [BuiltinFile],
 }
 

@@ -2,7 +2,7 @@
 //
 // Configuration, from the environment:
 //   - PORT: port to listen on (default {{ port }}).
-//   - LOG_LEVEL: debug, info (default), warn or error.
+//   - LOG_LEVEL: debug, info, warn or error (default {{ log_level }}).
 {%- if database == 'postgres' %}
 //   - DATABASE_URL: PostgreSQL connection string.
 {%- endif %}

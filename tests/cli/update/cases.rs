@@ -49,6 +49,13 @@ fn every_file_gets_its_outcome_and_no_local_edit_is_lost() {
         s.read("api/docs/runbook.md"),
         "# Runbook\n\nRestart it. Then page #oncall.\n"
     );
+    // Declared in template.yaml (`renamed:`), changed on both sides.
+    assert_eq!(outcome("docs/guide.md"), "renamed");
+    assert!(!root.join("docs/OLD-guide.md").exists());
+    assert_eq!(
+        s.read("api/docs/guide.md"),
+        "# Our guide\n\nStep one.\n\nStep two, then three.\n"
+    );
     assert_eq!(outcome("logo.bin"), "plat-new");
     assert_eq!(
         std::fs::read(root.join("logo.bin")).unwrap(),

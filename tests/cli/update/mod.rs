@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use crate::servers::repo::git;
 pub(crate) use crate::support::*;
 
+mod builtin;
 mod cases;
 mod fleet;
 mod safety;
@@ -33,6 +34,10 @@ fn v1() -> Vec<(&'static str, Vec<u8>)> {
         ("files/edited-obsolete.txt", b"obsolete too\n".to_vec()),
         ("files/gone-locally.txt", b"version 1\n".to_vec()),
         ("files/RUNBOOK.md", b"# Runbook\n\nRestart it.\n".to_vec()),
+        (
+            "files/docs/OLD-guide.md",
+            b"# Guide\n\nStep one.\n\nStep two.\n".to_vec(),
+        ),
         ("files/logo.bin", b"\x89PNG\0one".to_vec()),
         (
             "files/ci.yml",
@@ -47,11 +52,11 @@ fn v2() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         (
             "template.yaml",
-            definition(
+            (definition(
                 "2.0.0",
                 "  - name: log_level\n    type: choice\n    choices: [debug, info]\n    default: info\n",
-            )
-            .into_bytes(),
+            ) + "renamed:\n  - from: docs/OLD-guide.md\n    to: docs/guide.md\n")
+                .into_bytes(),
         ),
         ("files/app.txt", b"one\ntwo\nthree\nfour\nFIVE\n".to_vec()),
         ("files/config.txt", b"port = {{ port }}\nmode = production\n".to_vec()),
@@ -59,6 +64,7 @@ fn v2() -> Vec<(&'static str, Vec<u8>)> {
         ("files/untouched.txt", b"new text\n".to_vec()),
         ("files/gone-locally.txt", b"version 2\n".to_vec()),
         ("files/docs/runbook.md", b"# Runbook\n\nRestart it.\n".to_vec()),
+        ("files/docs/guide.md", b"# Guide\n\nStep one.\n\nStep two, then three.\n".to_vec()),
         ("files/logo.bin", b"\x89PNG\0two".to_vec()),
         ("files/added.txt", b"log level {{ log_level }}\n".to_vec()),
         (
@@ -126,6 +132,7 @@ fn edit_locally(s: &Scratch) {
         "Restart it.",
         "Restart it. Then page #oncall.",
     );
+    s.edit("api/docs/OLD-guide.md", "# Guide", "# Our guide");
     std::fs::write(s.join("api/logo.bin"), b"\x89PNG\0ours").unwrap();
     commit_all(&s.join("api"), "local edits");
 }

@@ -17,6 +17,10 @@ const (
 	LevelError = slog.LevelError
 )
 
+// defaultLevel is the level logged when LOG_LEVEL is not set, or is not a
+// level.
+const defaultLevel = LevelInfo
+
 // NewLogger returns a logger writing one JSON object per line to w, for
 // records of at least the given level:
 //
@@ -26,16 +30,18 @@ func NewLogger(w io.Writer, level slog.Level) *Logger {
 }
 
 // parseLevel reads a level name (debug, info, warn, error; any case), or
-// returns LevelInfo.
+// returns defaultLevel.
 func parseLevel(name string) slog.Level {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "debug":
 		return LevelDebug
+	case "info":
+		return LevelInfo
 	case "warn", "warning":
 		return LevelWarn
 	case "error":
 		return LevelError
 	default:
-		return LevelInfo
+		return defaultLevel
 	}
 }

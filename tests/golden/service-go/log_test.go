@@ -44,7 +44,7 @@ func TestLoggerWritesJSONLines(t *testing.T) {
 func TestParseLevel(t *testing.T) {
 	for name, want := range map[string]slog.Level{
 		"debug": LevelDebug, "INFO": LevelInfo, "warn": LevelWarn,
-		"error": LevelError, "": LevelInfo, "bogus": LevelInfo,
+		"error": LevelError, "": defaultLevel, "bogus": defaultLevel,
 	} {
 		if got := parseLevel(name); got != want {
 			t.Errorf("parseLevel(%q) = %v, want %v", name, got, want)

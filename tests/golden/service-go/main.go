@@ -2,7 +2,7 @@
 //
 // Configuration, from the environment:
 //   - PORT: port to listen on (default 9000).
-//   - LOG_LEVEL: debug, info (default), warn or error.
+//   - LOG_LEVEL: debug, info, warn or error (default info).
 //   - DATABASE_URL: PostgreSQL connection string.
 //   - REDIS_URL: Redis connection string.
 //

@@ -9,6 +9,9 @@ export const DEFAULT_PORT = {{ port }};
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Level logged when the `LOG_LEVEL` environment variable is not set. */
+export const DEFAULT_LOG_LEVEL: LogLevel = "{{ log_level }}";
+
 /** The service configuration. */
 export interface Config {
   /** TCP port to listen on, on all interfaces (`PORT`). */
@@ -48,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
 
   const rawLevel = env["LOG_LEVEL"] ?? "";
-  let level = rawLevel.trim().toLowerCase() || "info";
+  let level = rawLevel.trim().toLowerCase() || DEFAULT_LOG_LEVEL;
   if (level === "warning") {
     level = "warn";
   }

@@ -3,7 +3,7 @@
  *
  * Environment:
  * - `PORT`: port to listen on, on all interfaces (default {{ port }}).
- * - `LOG_LEVEL`: debug, info (default), warn or error.
+ * - `LOG_LEVEL`: debug, info, warn or error (default {{ log_level }}).
 {%- if database == 'postgres' %}
  * - `DATABASE_URL`: PostgreSQL connection string.
 {%- endif %}

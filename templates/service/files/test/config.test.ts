@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DEFAULT_PORT, loadConfig } from "../src/config.js";
+import { DEFAULT_LOG_LEVEL, DEFAULT_PORT, loadConfig } from "../src/config.js";
 
 test("defaults", () => {
   const config = loadConfig({});
   assert.equal(config.port, DEFAULT_PORT);
   assert.equal(config.port, {{ port }});
-  assert.equal(config.logLevel, "info");
+  assert.equal(config.logLevel, DEFAULT_LOG_LEVEL);
 {%- if database == 'postgres' %}
   assert.equal(config.databaseUrl, undefined);
 {%- endif %}

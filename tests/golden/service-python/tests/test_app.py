@@ -73,7 +73,7 @@ def test_requests_are_logged(client: TestClient, caplog: pytest.LogCaptureFixtur
 def test_settings_defaults() -> None:
     settings = Settings.from_env({})
     assert settings.port == config.DEFAULT_PORT == 9000
-    assert settings.log_level == "INFO"
+    assert settings.log_level == config.DEFAULT_LOG_LEVEL
     assert settings.database_url is None
 
 

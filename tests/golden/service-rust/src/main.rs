@@ -2,13 +2,16 @@
 
 use std::net::SocketAddr;
 
+use payments_api::config::DEFAULT_LOG_LEVEL;
 use payments_api::{router, AppState, Config};
 
 #[tokio::main]
 async fn main() {
-    init_logging();
+    let config = Config::from_env();
+    // An invalid configuration is logged too, at the default level.
+    init_logging(config.as_ref().map_or(DEFAULT_LOG_LEVEL, |c| c.log_level));
 
-    let config = match Config::from_env() {
+    let config = match config {
         Ok(config) => config,
         Err(e) => {
             tracing::error!(error = %e, "invalid configuration");
@@ -45,13 +48,9 @@ async fn serve(config: Config) -> std::io::Result<()> {
     Ok(())
 }
 
-/// JSON logs on stdout; the level comes from `RUST_LOG` (`error` to `trace`,
-/// default `info`).
-fn init_logging() {
-    let level = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|v| v.parse::<tracing::Level>().ok())
-        .unwrap_or(tracing::Level::INFO);
+/// JSON logs on stdout, for records of at least `level` (`RUST_LOG`, see
+/// `Config::log_level`).
+fn init_logging(level: tracing::Level) {
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)

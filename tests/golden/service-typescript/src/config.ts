@@ -9,6 +9,9 @@ export const DEFAULT_PORT = 9000;
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Level logged when the `LOG_LEVEL` environment variable is not set. */
+export const DEFAULT_LOG_LEVEL: LogLevel = "info";
+
 /** The service configuration. */
 export interface Config {
   /** TCP port to listen on, on all interfaces (`PORT`). */
@@ -38,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
 
   const rawLevel = env["LOG_LEVEL"] ?? "";
-  let level = rawLevel.trim().toLowerCase() || "info";
+  let level = rawLevel.trim().toLowerCase() || DEFAULT_LOG_LEVEL;
   if (level === "warning") {
     level = "warn";
   }

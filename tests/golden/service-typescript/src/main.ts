@@ -3,7 +3,7 @@
  *
  * Environment:
  * - `PORT`: port to listen on, on all interfaces (default 9000).
- * - `LOG_LEVEL`: debug, info (default), warn or error.
+ * - `LOG_LEVEL`: debug, info, warn or error (default info).
  * - `REDIS_URL`: Redis connection string.
  *
  * Logs are JSON lines on stdout. On SIGTERM or Ctrl-C, readiness turns to 503,

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DEFAULT_PORT, loadConfig } from "../src/config.js";
+import { DEFAULT_LOG_LEVEL, DEFAULT_PORT, loadConfig } from "../src/config.js";
 
 test("defaults", () => {
   const config = loadConfig({});
   assert.equal(config.port, DEFAULT_PORT);
   assert.equal(config.port, 9000);
-  assert.equal(config.logLevel, "info");
+  assert.equal(config.logLevel, DEFAULT_LOG_LEVEL);
   assert.equal(config.redisUrl, undefined);
 });
 

@@ -6,7 +6,7 @@
 Environment:
 
 - ``PORT``: port to listen on, on all interfaces (default 9000).
-- ``LOG_LEVEL``: debug, info (default), warn or error.
+- ``LOG_LEVEL``: debug, info, warn or error (default info).
 - ``DATABASE_URL``: PostgreSQL connection string.
 
 On SIGTERM or Ctrl-C, uvicorn stops accepting connections, lets in-flight

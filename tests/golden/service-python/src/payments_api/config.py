@@ -9,6 +9,9 @@ from dataclasses import dataclass
 DEFAULT_PORT = 9000
 """Port used when the ``PORT`` environment variable is not set."""
 
+DEFAULT_LOG_LEVEL = "INFO"
+"""Level logged when the ``LOG_LEVEL`` environment variable is not set."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -16,7 +19,7 @@ class Settings:
 
     port: int = DEFAULT_PORT
     """TCP port to listen on (``PORT``)."""
-    log_level: str = "INFO"
+    log_level: str = DEFAULT_LOG_LEVEL
     """Lowest level logged (``LOG_LEVEL``: debug, info, warning, error)."""
     database_url: str | None = None
     """PostgreSQL connection string (``DATABASE_URL``), e.g.
@@ -39,7 +42,8 @@ class Settings:
             if not 1 <= port <= 65535:
                 raise ValueError(f"PORT={value!r} is not a valid port (1-65535)")
         value = env.get("LOG_LEVEL", "")
-        level = {"": "INFO", "WARN": "WARNING"}.get(value.strip().upper(), value.strip().upper())
+        level = value.strip().upper() or DEFAULT_LOG_LEVEL
+        level = "WARNING" if level == "WARN" else level
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError(f"LOG_LEVEL={value!r} is not one of debug, info, warn, error")
         return cls(

@@ -1,4 +1,5 @@
-//! Drives the application in-process: no socket, no port.
+//! Every endpoint the service serves (`/healthz`, `/readyz`, `/metrics`, and
+//! an unknown route), driven in-process: no socket, no port.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -6,7 +7,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use payments_api::{app, router, AppState};
+use {{ name | replace(from="-", to="_") }}::{app, router, AppState};
 
 async fn get(app: Router, uri: &str) -> (StatusCode, Option<String>, String) {
     let response = app
