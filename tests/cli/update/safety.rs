@@ -146,3 +146,107 @@ fn an_interrupted_update_leaves_each_file_whole_and_a_rerun_finishes() {
     assert!(s.read("api/platform.yaml").contains("version: 2.0.0"));
     assert_eq!(s.read(&format!("api/many/f{:04}.txt", FILES - 1)), "v2\n");
 }
+
+/// A secret is not recorded: both versions render it the same, so its
+/// lines count as the service's own; a new file that needs it waits for it.
+#[test]
+fn secrets_stay_local_and_a_new_file_that_needs_one_asks_for_it() {
+    let s = Scratch::new();
+    let dir = s.join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    let secret = "  - name: token\n    secret: true\n";
+    let def = |v: &str| super::definition(v, secret).into_bytes();
+    super::commit_version(
+        &dir,
+        &[
+            ("template.yaml", def("1.0.0")),
+            (
+                "files/app.env",
+                b"TOKEN={{ token }}\n\n[app]\nname = api\n\nMODE=dev\n".to_vec(),
+            ),
+        ],
+        "v1.0.0",
+    );
+    super::commit_version(
+        &dir,
+        &[
+            ("template.yaml", def("2.0.0")),
+            (
+                "files/app.env",
+                b"TOKEN={{ token }}\n\n[app]\nname = api\n\nMODE=prod\n".to_vec(),
+            ),
+        ],
+        "v2.0.0",
+    );
+    super::commit_version(
+        &dir,
+        &[
+            ("template.yaml", def("3.0.0")),
+            (
+                "files/app.env",
+                b"TOKEN={{ token }}\n\n[app]\nname = api\n\nMODE=prod\n".to_vec(),
+            ),
+            ("files/extra.env", b"TOKEN2={{ token }}\n".to_vec()),
+        ],
+        "v3.0.0",
+    );
+    let source = format!("file://{}//tpl?ref=v1.0.0", dir.display());
+    run(s
+        .plat_with_identity()
+        .args(["new", &source, "api", "--no-input", "--set", "token=abc"]))
+    .code(0);
+    assert!(!s.read("api/platform.yaml").contains("abc"));
+    update(&s, &["--to", "v2.0.0"]).code(0);
+    assert_eq!(
+        s.read("api/app.env"),
+        "TOKEN=abc\n\n[app]\nname = api\n\nMODE=prod\n"
+    );
+    commit_all(&s.join("api"), "2.0.0");
+    update(&s, &[])
+        .code(2)
+        .stderr_has("token (in extra.env)")
+        .stderr_has("nothing was written");
+    assert!(!s.join("api/extra.env").exists());
+    update(&s, &["--set", "token=abc"]).code(0);
+    assert_eq!(s.read("api/extra.env"), "TOKEN2=abc\n");
+    assert_eq!(
+        s.read("api/app.env"),
+        "TOKEN=abc\n\n[app]\nname = api\n\nMODE=prod\n"
+    );
+    assert!(!s.read("api/platform.yaml").contains("abc"));
+}
+
+/// A template directory holds only its current version: without the base,
+/// every difference between the disk and the new version is a conflict,
+/// and plat says why.
+#[test]
+fn without_the_base_every_difference_is_a_conflict_and_plat_says_so() {
+    let s = Scratch::new();
+    let yaml = |v: &str| super::definition(v, "");
+    let t = s.template(
+        "tpl",
+        &yaml("1.0.0"),
+        &[
+            ("a.txt", "one\ntwo\nthree\nfour\nfive\nsix\n"),
+            ("same.txt", "same\n"),
+        ],
+    );
+    run(s
+        .plat_with_identity()
+        .args(["new", &t, "api", "--no-input"]))
+    .code(0);
+    s.edit("api/a.txt", "one", "ONE (ours)");
+    commit_all(&s.join("api"), "ours");
+    s.write("tpl/template.yaml", &yaml("2.0.0"));
+    s.write("tpl/files/a.txt", "one\ntwo\nthree\nfour\nfive\nSIX\n");
+    let out = update(&s, &[]);
+    out.code(1)
+        .stderr_has("cannot be had")
+        .stderr_has("merged two ways");
+    assert_eq!(
+        s.read("api/a.txt"),
+        "<<<<<<< ours\nONE (ours)\n=======\none\n>>>>>>> template svc 2.0.0\ntwo\nthree\nfour\nfive\n<<<<<<< ours\nsix\n=======\nSIX\n>>>>>>> template svc 2.0.0\n"
+    );
+    assert_eq!(s.read("api/same.txt"), "same\n");
+}
