@@ -4,7 +4,24 @@ use super::*;
 
 #[test]
 fn every_file_gets_its_outcome_and_no_local_edit_is_lost() {
-    let (s, root) = service();
+    every_case(Layout::Standalone);
+}
+
+#[test]
+fn in_a_monorepo_every_file_gets_its_outcome_and_nothing_outside_changes() {
+    let s = every_case(Layout::Monorepo);
+    assert_eq!(s.read("README.md"), "# every service we run\n");
+    let status = git(s.path(), &["status", "--porcelain"]);
+    assert!(
+        status
+            .lines()
+            .all(|l| l.split_whitespace().last().unwrap().starts_with("api/")),
+        "{status}"
+    );
+}
+
+fn every_case(layout: Layout) -> Scratch {
+    let (s, root) = service_in(layout);
     edit_locally(&s);
     let out = update(&s, &["--format", "json"]);
     out.code(1); // config.txt conflicts
@@ -73,6 +90,7 @@ fn every_file_gets_its_outcome_and_no_local_edit_is_lost() {
     assert_eq!(report["from"]["version"], "1.0.0");
     assert_eq!(report["to"]["version"], "2.0.0");
     assert_eq!(report["new_answers"]["log_level"], "info");
+    s
 }
 
 #[test]

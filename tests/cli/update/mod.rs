@@ -100,12 +100,29 @@ fn commit_version(dir: &Path, files: &[(&str, Vec<u8>)], tag: &str) {
 /// A scratch directory with the template repository and a service `api`
 /// made from v1.0.0, committed.
 fn service() -> (Scratch, PathBuf) {
+    service_in(Layout::Standalone)
+}
+
+/// Where the service lives: its own repository, or a directory of a
+/// monorepo (the scratch directory itself, with other files).
+#[derive(Clone, Copy)]
+enum Layout {
+    Standalone,
+    Monorepo,
+}
+
+fn service_in(layout: Layout) -> (Scratch, PathBuf) {
     let s = Scratch::new();
     let source = template_repo(&s.join("templates"));
-    run(s
-        .plat_with_identity()
-        .args(["new", &source, "api", "--no-input"]))
-    .code(0);
+    if let Layout::Monorepo = layout {
+        git(s.path(), &["init", "-q", "-b", "main"]);
+        s.write(".gitignore", "templates/\n.home/\n");
+        s.write("README.md", "# every service we run\n");
+    }
+    run(plat(&s).args(["new", &source, "api", "--no-input"])).code(0);
+    if let Layout::Monorepo = layout {
+        commit_all(s.path(), "the monorepo");
+    }
     let root = s.join("api");
     (s, root)
 }
@@ -137,10 +154,14 @@ fn edit_locally(s: &Scratch) {
     commit_all(&s.join("api"), "local edits");
 }
 
+/// plat, allowed to find a repository at the scratch directory itself
+/// (the monorepo layout).
+fn plat(s: &Scratch) -> std::process::Command {
+    let mut cmd = s.plat_with_identity();
+    cmd.env("GIT_CEILING_DIRECTORIES", s.path().parent().unwrap());
+    cmd
+}
+
 fn update(s: &Scratch, args: &[&str]) -> Run {
-    run(s
-        .plat_with_identity()
-        .current_dir(s.join("api"))
-        .arg("update")
-        .args(args))
+    run(plat(s).current_dir(s.join("api")).arg("update").args(args))
 }
