@@ -193,3 +193,24 @@ fn a_service_in_a_monorepo_subdirectory_updates_alone() {
         "{status}"
     );
 }
+
+/// Made from a branch: the update takes the branch's newest commit.
+#[test]
+fn a_service_made_from_a_branch_follows_it() {
+    let s = Scratch::new();
+    let dir = s.join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    super::commit_version(&dir, &super::v1(), "v1.0.0");
+    let source = format!("file://{}//tpl?ref=main", dir.display());
+    run(plat(&s).args(["new", &source, "api", "--no-input"])).code(0);
+    update(&s, &[]).code(0).stderr_has("Up to date");
+    super::commit_version(&dir, &super::v2(), "v2.0.0");
+    update(&s, &[]).code(0);
+    let doc: serde_yaml::Value = serde_yaml::from_str(&s.read("api/platform.yaml")).unwrap();
+    assert_eq!(doc["template"]["ref"], "main");
+    assert_eq!(doc["template"]["version"], "2.0.0");
+    let head = git(&dir, &["rev-parse", "main"]);
+    assert_eq!(doc["template"]["commit"].as_str(), Some(head.as_str()));
+    assert_eq!(s.read("api/untouched.txt"), "new text\n");
+}
