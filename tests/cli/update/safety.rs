@@ -68,7 +68,20 @@ fn a_new_variable_without_a_value_is_listed_and_nothing_changes() {
         .code(2)
         .stderr_has("team_channel (string): Slack channel of the owning team");
     assert_eq!(files_under(&root), before);
-    update(&s, &["--set", "team_channel=#api"]).code(0);
+    // On a terminal the new variable is asked for, as `plat new` asks.
+    #[cfg(unix)]
+    {
+        let r = crate::prompt::on_terminal(&s, "update api --color never", "#api\r");
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert!(
+            r.stdout
+                .contains("team_channel (Slack channel of the owning team)"),
+            "{}",
+            r.stdout
+        );
+        let doc: serde_yaml::Value = serde_yaml::from_str(&s.read("api/platform.yaml")).unwrap();
+        assert_eq!(doc["template"]["answers"]["team_channel"], "#api");
+    }
 }
 
 #[test]
