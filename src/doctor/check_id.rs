@@ -134,7 +134,7 @@ checks! {
         "pass --template PATH to say where the template is now";
     TemplateUpstream "PLAT602" "template-upstream" Template Warning fixable: false, needs_manifest: true,
         "nothing newer is published at the git source the service was made from",
-        "move the service on: set `template.ref` and `template.commit` in platform.yaml to the newer tag or commit, then run `plat sync`";
+        "run `plat update` (or `plat update --to TAG`) to move the service on, keeping your edits";
     UpdateLeftovers "PLAT603" "update-leftovers" Template Error fixable: false, needs_manifest: false,
         "no merge conflict markers or .plat-new files are left in the service",
         "resolve each conflict and remove its marker lines, keep what you want of each FILE.plat-new in FILE and delete it; check with `git diff`, then run plat doctor again";
