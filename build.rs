@@ -2,6 +2,8 @@
 //! released version of each (`templates/releases/<name>/<version>/`, which
 //! `plat update` renders as the base of a three-way merge) in the binary,
 //! keeping each file's executable bit, so plat needs nothing beside itself.
+//! For release builds linked by rust-lld it also hands the linker the order
+//! of the functions local use runs ([`hot_code_first`]).
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // a build script reads cargo's environment and talks to cargo on stdout
 
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 const RELEASES: &str = "releases";
 
 fn main() {
+    hot_code_first();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("templates");
     println!("cargo:rerun-if-changed=templates");
     let mut out = String::from("pub static BUILTIN: &[BuiltinTemplate] = &[\n");
@@ -110,4 +113,45 @@ fn is_executable(meta: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn is_executable(_: &std::fs::Metadata) -> bool {
     false
+}
+
+/// Release builds on x86_64 Linux, linked by rust-lld (Rust 1.90 and
+/// later, no linker of the user's own): the functions in
+/// `bench/hot-symbols.txt` (from `bench/hot-symbols.sh`) go first in the
+/// binary, so a local run maps few code pages and the https/ssh code it
+/// never runs stays unmapped (bench/README.md, "Templates from git").
+/// `PLAT_NO_SYMBOL_ORDER=1` turns it off.
+fn hot_code_first() {
+    println!("cargo:rerun-if-changed=bench/hot-symbols.txt");
+    println!("cargo:rerun-if-env-changed=PLAT_NO_SYMBOL_ORDER");
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    let wanted = var("TARGET") == "x86_64-unknown-linux-gnu"
+        && var("PROFILE") == "release"
+        && std::env::var_os("PLAT_NO_SYMBOL_ORDER").is_none()
+        && std::env::var_os("RUSTC_LINKER").is_none()
+        && rustc_minor() >= Some(90);
+    let file = PathBuf::from(var("CARGO_MANIFEST_DIR")).join("bench/hot-symbols.txt");
+    if wanted && file.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            file.display()
+        );
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
+}
+
+/// The minor version of the rustc building this crate (`1.95.0` -> 95).
+fn rustc_minor() -> Option<u32> {
+    let rustc = std::env::var_os("RUSTC")?;
+    let out = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.split_whitespace()
+        .nth(1)?
+        .split('.')
+        .nth(1)?
+        .parse()
+        .ok()
 }
