@@ -68,9 +68,9 @@ pub fn drift(located: &Located, template: Option<&Spec>, sources: &Sources) -> R
     })
 }
 
-/// platform.yaml's text, kept for an upgrade's edit, and the manifest it
-/// holds, which must be valid.
-fn read_manifest(root: &Path, path: &Path) -> Result<(String, Manifest)> {
+/// platform.yaml's text, kept for an upgrade's edit (or an update's
+/// merge), and the manifest it holds, which must be valid.
+pub fn read_manifest(root: &Path, path: &Path) -> Result<(String, Manifest)> {
     let text = read::read_text_in(root, path, Input::Manifest)?;
     let m = manifest::parse(&text).map_err(|problems| {
         InputError(format!(

@@ -22,12 +22,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::InputError;
-use crate::manifest::{self, Manifest, MANIFEST_FILE};
+use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::new::answers::{secret_placeholder, Inputs, Prompter, ENV_PREFIX};
 use crate::service::locate::Located;
 use crate::template::source::Sources;
 use crate::template::Template;
-use crate::util::read::{self, Input};
 use merge::{Action, Labels, Outcome};
 use sides::Side;
 
@@ -204,15 +203,7 @@ fn read_manifest(located: &Located) -> Result<(String, Manifest)> {
             located.root.display()
         )));
     };
-    let text = read::read_text_in(&located.root, path, Input::Manifest)?;
-    let m = manifest::parse(&text).map_err(|problems| {
-        InputError(format!(
-            "{} is not valid; fix it first (`plat manifest validate` shows the same):\n{}",
-            path.display(),
-            crate::error::bullets(&problems)
-        ))
-    })?;
-    Ok((text, m))
+    crate::service::sync::read_manifest(&located.root, path)
 }
 
 /// The secrets of `template` supplied by `--set`, a values file or the
