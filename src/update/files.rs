@@ -183,7 +183,9 @@ fn rename(
 pub fn managed(
     located: &Located,
     manifest_file: &FileUpdate,
+    base: Option<&Side>,
     theirs: &Side,
+    labels: &Labels,
 ) -> Result<Vec<FileUpdate>> {
     if manifest_file.outcome == Outcome::Conflict {
         return Ok(Vec::new());
@@ -204,9 +206,23 @@ pub fn managed(
     })?;
     let engine = Engine::new(template)?;
     let expected = drift::expected(template, &engine, &m)?;
-    Ok(drift::compare(&located.root, &expected)?
-        .into_iter()
-        .map(|c| FileUpdate {
+    let mut out = Vec::new();
+    for c in drift::compare(&located.root, &expected)? {
+        // A file the service was given as its own, now managed: the
+        // developer's edits are merged in, never overwritten.
+        let was_scaffolded = base.and_then(|b| b.files.get(&c.path));
+        if let (Some((b, _)), drift::ChangeKind::Create | drift::ChangeKind::Update) =
+            (was_scaffolded, c.kind)
+        {
+            let ours = read_ours(located, &c.path)?;
+            let mut d = merge::decide(Some(b), Some(&c.new), ours.as_deref(), labels)?;
+            if matches!(d.outcome, Outcome::Updated | Outcome::Added) {
+                d.outcome = Outcome::Managed;
+            }
+            out.push(file_update(&c.path, d, ours, c.executable));
+            continue;
+        }
+        out.push(FileUpdate {
             action: match c.kind {
                 drift::ChangeKind::Remove => Action::Delete,
                 _ => Action::Write(c.new),
@@ -217,8 +233,9 @@ pub fn managed(
             renamed_from: None,
             executable: c.executable,
             conflicts: 0,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The file at `rel` under the service, None when there is none.

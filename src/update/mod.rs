@@ -180,7 +180,13 @@ pub fn plan(
     };
     let manifest = files::manifest(&text, base.as_ref(), &theirs, &labels)?;
     let mut files = files::scaffolded(located, base.as_ref(), &theirs, &labels)?;
-    files.extend(files::managed(located, &manifest, &theirs)?);
+    files.extend(files::managed(
+        located,
+        &manifest,
+        base.as_ref(),
+        &theirs,
+        &labels,
+    )?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     check_no_placeholder(&files, &manifest, theirs.template())?;
     Ok(Plan::Update(Box::new(Update {

@@ -214,3 +214,51 @@ fn a_service_made_from_a_branch_follows_it() {
     assert_eq!(doc["template"]["commit"].as_str(), Some(head.as_str()));
     assert_eq!(s.read("api/untouched.txt"), "new text\n");
 }
+
+/// A file the service was given as its own, managed by the new version:
+/// the developer's edits are merged in, not overwritten.
+#[test]
+fn a_file_that_becomes_managed_keeps_the_local_edits() {
+    let s = Scratch::new();
+    let dir = s.join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    let v1 = super::definition("1.0.0", "");
+    let v2 = super::definition("2.0.0", "").replace(
+        "  - paths: [\"ci.yml\"]\n",
+        "  - paths: [\"ci.yml\", \"notes.md\"]\n",
+    );
+    let notes = b"# Notes\n\nThe team writes here.\n".to_vec();
+    let managed = b"# {{ managed_header }}\n# Notes\n\nThe team writes here.\n".to_vec();
+    let ci = b"# {{ managed_header }}\nname: {{ manifest.metadata.name }}\n".to_vec();
+    super::commit_version(
+        &dir,
+        &[
+            ("template.yaml", v1.into_bytes()),
+            ("files/notes.md", notes),
+            ("files/ci.yml", ci.clone()),
+        ],
+        "v1.0.0",
+    );
+    super::commit_version(
+        &dir,
+        &[
+            ("template.yaml", v2.into_bytes()),
+            ("files/notes.md", managed),
+            ("files/ci.yml", ci),
+        ],
+        "v2.0.0",
+    );
+    let source = format!("file://{}//tpl?ref=v1.0.0", dir.display());
+    run(plat(&s).args(["new", &source, "api", "--no-input"])).code(0);
+    let text = s.read("api/notes.md") + "- deploy on Tuesdays\n";
+    std::fs::write(s.join("api/notes.md"), text).unwrap();
+    commit_all(&s.join("api"), "our notes");
+    update(&s, &[]).code(0).stderr_has("Merged notes.md");
+    let notes = s.read("api/notes.md");
+    assert!(notes.contains("Managed by plat"), "{notes}");
+    assert!(
+        notes.ends_with("The team writes here.\n- deploy on Tuesdays\n"),
+        "{notes}"
+    );
+}
