@@ -66,7 +66,13 @@ pub fn init(req: &InitRequest) -> Result<Initialised> {
         .context("the starter template does not render")?;
     snapshot::write(&rendered.plan, &case.expected())?;
     let expected = format!("{}/{}", case.shown(), cases::EXPECTED_DIR);
-    files.extend(rendered.plan.files.iter().map(|f| format!("{expected}/{}", f.path)));
+    files.extend(
+        rendered
+            .plan
+            .files
+            .iter()
+            .map(|f| format!("{expected}/{}", f.path)),
+    );
     files.sort();
     if state == TargetState::Missing {
         staged.publish(&dir)?;
@@ -98,7 +104,11 @@ fn name_of(dir: &Path, given: Option<&str>) -> Result<String> {
         return Ok(from_dir);
     }
     let slug = crate::util::slug::slug(&from_dir);
-    let example = if slug.is_empty() { "my-template" } else { &slug };
+    let example = if slug.is_empty() {
+        "my-template"
+    } else {
+        &slug
+    };
     bail!(InputError(format!(
         "the directory's name `{from_dir}` is not a template name ({rule}); pass one with --name, e.g. --name {example}"
     )))
@@ -112,9 +122,13 @@ mod tests {
     fn the_name_comes_from_the_flag_or_the_directory() {
         assert_eq!(name_of(Path::new("a/web-app"), None).unwrap(), "web-app");
         assert_eq!(name_of(Path::new("a/x"), Some("svc")).unwrap(), "svc");
-        let err = name_of(Path::new("a/Web App"), None).unwrap_err().to_string();
+        let err = name_of(Path::new("a/Web App"), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--name web-app"), "{err}");
-        let err = name_of(Path::new("a/x"), Some("Svc")).unwrap_err().to_string();
+        let err = name_of(Path::new("a/x"), Some("Svc"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--name `Svc` is not a template name"), "{err}");
     }
 }

@@ -62,7 +62,10 @@ pub fn compare(plan: &Plan, expected: &Path) -> Result<Vec<Difference>> {
             continue;
         };
         if e.contents != *f.contents {
-            let (a, b) = (format!("expected/{}", f.path), format!("rendered/{}", f.path));
+            let (a, b) = (
+                format!("expected/{}", f.path),
+                format!("rendered/{}", f.path),
+            );
             let text = diff::unified(&e.contents, &f.contents, &a, &b);
             out.push(found(Mismatch::Changed, text));
         }
@@ -120,12 +123,19 @@ fn read_tree(root: &Path) -> Result<BTreeMap<String, Expected>> {
                     path.display()
                 )));
             }
-            let file = read::open_resolved(&path).map_err(|r| r.into_error(&path, Input::TemplateFile))?;
+            let file =
+                read::open_resolved(&path).map_err(|r| r.into_error(&path, Input::TemplateFile))?;
             let executable = is_executable(&file.file)?;
             let contents = file
                 .read_all(Input::TemplateFile)
                 .map_err(|r| r.into_error(&path, Input::TemplateFile))?;
-            out.insert(rel, Expected { contents, executable });
+            out.insert(
+                rel,
+                Expected {
+                    contents,
+                    executable,
+                },
+            );
         }
     }
     Ok(out)
