@@ -62,7 +62,7 @@ pub enum Command {
     /// List and inspect templates
     #[command(subcommand)]
     Templates(TemplatesCommand),
-    /// Write templates: test them, start a new one
+    /// For template authors: test a template, start a new one
     #[command(subcommand)]
     Template(TemplateCommand),
     /// The cache of templates fetched from git
@@ -288,6 +288,7 @@ pub struct TemplateTestArgs {
     /// Run only this case (repeatable)
     #[arg(long = "case", value_name = "NAME")]
     pub cases: Vec<String>,
+    /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
