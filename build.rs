@@ -2,6 +2,8 @@
 //! released version of each (`templates/releases/<name>/<version>/`, which
 //! `plat update` renders as the base of a three-way merge) in the binary,
 //! keeping each file's executable bit, so plat needs nothing beside itself.
+//! Only what a template is gets embedded ([`TEMPLATE_PARTS`]): its test
+//! cases (`tests/`, run by `plat template test`) stay out of the binary.
 //! For release builds linked by rust-lld it also hands the linker the order
 //! of the functions local use runs ([`hot_code_first`]).
 
@@ -12,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 /// Where earlier released versions live: `templates/releases/<name>/<version>/`.
 const RELEASES: &str = "releases";
+/// What plat loads of a template: the rest of its directory (`tests/`)
+/// is for its authors.
+const TEMPLATE_PARTS: &[&str] = &["template.yaml", "files", "partials"];
 
 fn main() {
     hot_code_first();
@@ -65,10 +70,16 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// One `BuiltinFile` line per file under `dir`.
+/// One `BuiltinFile` line per file of the template in `dir`
+/// ([`TEMPLATE_PARTS`]).
 fn files(dir: &Path, out: &mut String) {
     let mut files = Vec::new();
-    collect(dir, dir, &mut files);
+    for part in TEMPLATE_PARTS {
+        let path = dir.join(part);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            collect(dir, &path, &mut files);
+        }
+    }
     files.sort();
     for (rel, abs, exec) in files {
         writeln!(
@@ -80,27 +91,27 @@ fn files(dir: &Path, out: &mut String) {
     }
 }
 
-fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf, bool)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        let meta = std::fs::symlink_metadata(&path).unwrap();
-        if meta.file_type().is_symlink() {
-            panic!(
-                "built-in templates may not contain symlinks: {}",
-                path.display()
-            );
-        } else if meta.is_dir() {
-            collect(base, &path, out);
-        } else {
-            let rel = path.strip_prefix(base).unwrap();
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push((rel, path.clone(), is_executable(&meta)));
+/// `path` (a file, or a directory and everything under it), relative to
+/// `base`, with its executable bit.
+fn collect(base: &Path, path: &Path, out: &mut Vec<(String, PathBuf, bool)>) {
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    if meta.file_type().is_symlink() {
+        panic!(
+            "built-in templates may not contain symlinks: {}",
+            path.display()
+        );
+    } else if meta.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            collect(base, &entry.unwrap().path(), out);
         }
+    } else {
+        let rel = path.strip_prefix(base).unwrap();
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((rel, path.to_path_buf(), is_executable(&meta)));
     }
 }
 

@@ -62,6 +62,9 @@ pub enum Command {
     /// List and inspect templates
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// For template authors: test a template, start a new one
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// The cache of templates fetched from git
     #[command(subcommand)]
     Cache(CacheCommand),
@@ -259,6 +262,44 @@ pub enum TemplatesCommand {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Render each test case of a template and compare it with the case's expected tree
+    #[command(
+        after_help = "Examples:\n  plat template test ./my-template\n  plat template test ./my-template --case go-gitlab\n  plat template test ./my-template --bless    # accept the renders; review the diff\n\nA case is tests/NAME/ in the template: answers.yaml (as for plat new --values, with `name:`) and expected/ (the whole project).\n\nExit codes: 0 every case passed (with --bless: every case rendered), 1 a case differs or does not render, 2 usage or input error (no tests/, an unknown --case, a template that does not load)."
+    )]
+    Test(TemplateTestArgs),
+    /// Start a new template: a minimal, valid one with one test case
+    #[command(
+        after_help = "Examples:\n  plat template init my-template\n  plat template init templates/worker --name worker\n\nThen: plat template test my-template; plat new ./my-template payments-api"
+    )]
+    Init(TemplateInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateTestArgs {
+    /// The template directory (template.yaml, files/, tests/) [default: .]
+    pub dir: Option<PathBuf>,
+    /// Write each render as its case's expected tree, and list what changed
+    #[arg(long)]
+    pub bless: bool,
+    /// Run only this case (repeatable)
+    #[arg(long = "case", value_name = "NAME")]
+    pub cases: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateInitArgs {
+    /// The directory to create (or an empty one)
+    pub dir: PathBuf,
+    /// The template's name [default: the directory's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

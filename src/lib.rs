@@ -9,11 +9,13 @@
 //!   and deadlines.
 //! - `template`: loading, rules and rendering a template into a plan.
 //! - `new` (a new project), `service` (an existing one: locate, drift,
-//!   sync), and on top of `service`, `doctor`.
+//!   sync), and on top of them `update`, `doctor` and `authoring` (a
+//!   template's own tests, a new template).
 //! - `cli` and `commands`: the rim. The only code that parses arguments,
 //!   reads the environment, prompts, prints or decides the exit code.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod authoring;
 pub mod cli;
 mod commands;
 pub mod doctor;

@@ -145,14 +145,10 @@ fn diff(f: &FileUpdate) -> String {
         Some(from) => format!("rename from {from}\nrename to {}\n", f.path),
         None => String::new(),
     };
-    let text = match (std::str::from_utf8(ours), std::str::from_utf8(new)) {
-        (Ok(o), Ok(n)) => similar::TextDiff::from_lines(o, n)
-            .unified_diff()
-            .context_radius(3)
-            .header(&old_name, &new_name)
-            .to_string(),
-        _ if ours == new => String::new(),
-        _ => format!("Binary files {old_name} and {new_name} differ\n"),
+    let text = if ours == new {
+        String::new()
+    } else {
+        crate::util::diff::unified(ours, new, &old_name, &new_name)
     };
     moved + &text
 }

@@ -1,15 +1,17 @@
 //! Putting a new project on disk without ever leaving half of it behind: it
 //! is written into a staging directory beside the target and renamed into
 //! place; `--force` into an existing directory stages the same way and then
-//! moves only the template's files, one atomic rename each. An error, an
-//! interrupt or a deadline removes the staging directory.
+//! moves only the template's files, one atomic rename each. A whole
+//! directory that is rewritten (a template test's expected tree) is staged
+//! too and swapped for the old one. An error, an interrupt or a deadline
+//! removes the staging directory.
 
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::interrupt::{self, Cleanup};
+use super::interrupt::{self, Cleanup, Replacing};
 use crate::error::InputError;
 
 /// [`interrupt::check`] inside a staged write, which leaves nothing behind.
@@ -94,6 +96,53 @@ impl Staging {
             format!("moving the new project into place at {}", target.display())
         })?;
         self.keep = true;
+        Ok(())
+    }
+
+    /// Puts the staging directory in the place of `target`, a directory
+    /// or nothing: the old one is moved aside, the new one renamed into
+    /// place (the old one is put back if that fails), then the old one is
+    /// removed.
+    pub fn replace(mut self, target: &Path) -> Result<()> {
+        check_interrupt()?;
+        let parent = self.path.parent().unwrap_or(Path::new("."));
+        super::stale::remove_left_behind(parent, "replaced");
+        let existed = match fs::symlink_metadata(target) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => bail!(InputError(format!(
+                "`{}` is not a directory; move it away first",
+                target.display()
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", target.display())),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let aside = parent.join(format!(".{name}.plat-replaced-{}", std::process::id()));
+        let _busy = Replacing::start();
+        if existed {
+            fs::rename(target, &aside)
+                .with_context(|| format!("moving {} aside", target.display()))?;
+        }
+        if let Err(e) = fs::rename(&self.path, target) {
+            if existed {
+                let _ = fs::rename(&aside, target);
+            }
+            return Err(e)
+                .with_context(|| format!("moving the new {} into place", target.display()));
+        }
+        self.keep = true;
+        if existed {
+            fs::remove_dir_all(&aside).with_context(|| {
+                format!(
+                    "removing the old {} (now {})",
+                    target.display(),
+                    aside.display()
+                )
+            })?;
+        }
         Ok(())
     }
 
@@ -190,4 +239,38 @@ fn set_executable(path: &Path) -> Result<()> {
 #[cfg(not(unix))]
 fn set_executable(_: &Path) -> Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staged_directory_replaces_the_old_one_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("expected");
+        let mut first = Staging::beside(&target).unwrap();
+        first.write_file("a/old.txt", b"old", false).unwrap();
+        first.write_file("kept.txt", b"v1", false).unwrap();
+        first.replace(&target).unwrap();
+        assert_eq!(fs::read(target.join("a/old.txt")).unwrap(), b"old");
+        let mut second = Staging::beside(&target).unwrap();
+        second.write_file("kept.txt", b"v2", true).unwrap();
+        second.replace(&target).unwrap();
+        assert!(!target.join("a").exists(), "the old tree is gone whole");
+        assert_eq!(fs::read(target.join("kept.txt")).unwrap(), b"v2");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "nothing beside it: {left:?}");
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("expected");
+        fs::write(&target, "a file").unwrap();
+        let staged = Staging::beside(&target).unwrap();
+        let err = staged.replace(&target).unwrap_err().to_string();
+        assert!(err.contains("is not a directory"), "{err}");
+        assert_eq!(fs::read(&target).unwrap(), b"a file");
+    }
 }

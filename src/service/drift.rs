@@ -238,17 +238,7 @@ impl Change {
             ChangeKind::Remove => (format!("a/{}", self.path), "/dev/null".to_string()),
             ChangeKind::Update => (format!("a/{}", self.path), format!("b/{}", self.path)),
         };
-        match (
-            std::str::from_utf8(&self.old),
-            std::str::from_utf8(&self.new),
-        ) {
-            (Ok(old), Ok(new)) => similar::TextDiff::from_lines(old, new)
-                .unified_diff()
-                .context_radius(3)
-                .header(&a, &b)
-                .to_string(),
-            _ => format!("Binary files {a} and {b} differ\n"),
-        }
+        crate::util::diff::unified(&self.old, &self.new, &a, &b)
     }
 }
 

@@ -351,7 +351,8 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
-fn is_template_name(s: &str) -> bool {
+/// A template's own name: what `plat new` and catalogues call it.
+pub fn is_template_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some('a'..='z' | '0'..='9'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '_'))

@@ -1,7 +1,8 @@
 //! Small pieces every layer uses: the one door for reading files, safe YAML
-//! loading, "did you mean" hints, calendar dates, globs and slugs.
+//! loading, "did you mean" hints, calendar dates, globs, slugs and diffs.
 
 pub mod date;
+pub mod diff;
 pub mod git_url;
 pub mod glob;
 pub mod read;

@@ -6,11 +6,12 @@
 mod support;
 
 mod answers;
+mod authoring;
+mod builtin;
 mod cmd;
 mod doctor;
 mod doctor_update;
 mod git;
-mod golden;
 mod hostile;
 mod interrupt;
 mod manifest;

@@ -215,6 +215,23 @@ mod tests {
             .is_none());
     }
 
+    /// build.rs embeds what plat loads of a template, never its test
+    /// cases (`templates/service/tests/`, for `plat template test`).
+    #[test]
+    fn only_what_a_template_is_gets_embedded() {
+        let loaded = |f: &BuiltinFile| {
+            f.path == "template.yaml"
+                || f.path.starts_with("files/")
+                || f.path.starts_with("partials/")
+        };
+        for t in BUILTIN {
+            let releases = t.releases.iter().flat_map(|r| r.files);
+            for f in t.files.iter().chain(releases) {
+                assert!(loaded(f), "{}: {} is embedded", t.name, f.path);
+            }
+        }
+    }
+
     #[test]
     fn releases_are_not_templates_of_their_own() {
         assert!(!builtin_names().contains(&"releases"));

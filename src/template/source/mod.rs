@@ -137,6 +137,7 @@ impl SourceFile {
 /// A loaded template: its definition, the list of its files, and its
 /// partials (`partials/`: templates the files may `include`, or whose
 /// components they may use, never written themselves).
+#[derive(Clone)]
 pub struct Template {
     pub origin: Origin,
     pub definition: Definition,
