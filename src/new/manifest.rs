@@ -75,6 +75,9 @@ fn provenance(template: &Template, answers: &Answers) -> Result<Y> {
         "answers".into(),
         serde_json::to_value(answers.recordable())?,
     );
+    if !template.parents.is_empty() {
+        provenance.insert("extends".into(), serde_json::to_value(&template.parents)?);
+    }
     serde_yaml::to_value(provenance).map_err(|e| anyhow!("{e}"))
 }
 

@@ -28,6 +28,16 @@ pub struct Definition {
     /// adding another.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Rename>,
+    /// The template this one builds on (docs/templates.md, "Extending a
+    /// template"): a built-in at a version (`service?ref=0.3.0`), a
+    /// directory relative to this template (`../base`), or a git source at
+    /// a tag or commit (`https://host/org/t.git//service?ref=v1.2.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Files of the parent this template replaces (paths under `files/`);
+    /// any other file both write is an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 /// A file that an earlier version wrote at `from` and this one writes at
@@ -89,6 +99,10 @@ pub struct Variable {
     pub when: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    /// Patterns of the templates this one extends: an answer must match
+    /// these too (a child narrows, never widens).
+    #[serde(skip)]
+    pub inherited_patterns: Vec<String>,
 }
 
 /// Treatment of the files whose source paths match `paths`.
@@ -154,6 +168,7 @@ impl Definition {
                     help: "name of the new project (the NAME argument)".into(),
                     when: None,
                     secret: false,
+                    inherited_patterns: Vec::new(),
                 },
             ),
         }
@@ -178,8 +193,18 @@ impl Definition {
             rule_problems(i, r, &mut out);
         }
         renamed_problems(&self.renamed, &mut out);
-        out.extend(super::names::problems(self));
+        // A template that extends another may use the parent's variables:
+        // names are checked once the two are composed.
+        if self.extends.is_none() {
+            out.extend(super::names::problems(self));
+        }
         out
+    }
+
+    /// The problems of a composed definition that each part alone could not
+    /// show: names used but declared nowhere in the chain.
+    pub fn composed_problems(&self) -> Vec<String> {
+        super::names::problems(self)
     }
 
     /// The template's own name and version.

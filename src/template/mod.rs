@@ -5,6 +5,7 @@
 //! checked on its own (`pathcheck`) and with the others (`paths`). Pure:
 //! nothing here writes.
 
+pub mod compose;
 pub mod context;
 pub mod definition;
 pub mod names;

@@ -261,6 +261,7 @@ mod tests {
             definition,
             files: Vec::new(),
             partials: Vec::new(),
+            parents: Vec::new(),
         };
         assert_eq!(
             path_variables(&template).into_iter().collect::<Vec<_>>(),

@@ -107,9 +107,17 @@ impl Spec {
             )));
         }
         let Some(mut git) = git else {
-            // A built-in at one of the releases this plat carries.
-            if let (None, Some(version), false) = (query_ref, reference, is_path(text)) {
-                return builtin_at(text, version);
+            // A built-in at one of the releases this plat carries
+            // (`--ref VERSION`, or `NAME?ref=VERSION` as `extends:` writes it).
+            if let (Some(version), false) = (reference.or(query_ref), is_path(base)) {
+                if query_ref.is_some() && reference.is_some() && query_ref != reference {
+                    bail!(InputError(format!(
+                        "`{}` asks for version `{}` but --ref says `{version}`; give one",
+                        redact(text),
+                        query_ref.unwrap_or_default()
+                    )));
+                }
+                return builtin_at(base, version);
             }
             if query_ref.is_some() || reference.is_some() {
                 bail!(InputError(format!(
@@ -162,6 +170,24 @@ impl Spec {
             path.to_path_buf()
         }))
     }
+}
+
+/// `base` with the relative path `rel` (`../x`) joined, `/`-separated;
+/// an error if it climbs out of the repository.
+pub fn join_relative(base: &str, rel: &str) -> std::result::Result<String, String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("`{rel}` leads out of the repository"));
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    Ok(parts.join("/"))
 }
 
 /// `--ref VERSION` on a built-in: that release, if this plat carries it.

@@ -11,6 +11,7 @@ mod builtin;
 mod cmd;
 mod doctor;
 mod doctor_update;
+mod extends;
 mod git;
 mod hostile;
 mod interrupt;

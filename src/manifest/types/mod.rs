@@ -144,6 +144,32 @@ pub struct TemplateRef {
     /// The answers given to the template's variables, secrets excluded.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, Answer>,
+    /// The templates this one extends (`extends:` in template.yaml),
+    /// nearest first: what the service was rendered from, besides it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<ParentRef>,
+}
+
+/// One template of an `extends:` chain.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ParentRef {
+    /// `builtin:<name>`, a directory, or a git URL (never with credentials).
+    #[schemars(length(min = 1))]
+    pub source: String,
+    /// For a git source: the template's directory in the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For a git source: the tag or commit asked for.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// For a git source: the commit rendered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(COMMIT_PATTERN))]
+    pub commit: Option<String>,
+    #[schemars(length(min = 1))]
+    pub name: String,
+    pub version: String,
 }
 
 /// One recorded answer: the value types template variables have.

@@ -120,13 +120,12 @@ fn validate(var: &Variable, value: &Value) -> Result<()> {
 
 /// The pattern must match the whole value, not a part of it.
 fn check_pattern(var: &Variable, s: &str) -> Result<()> {
-    let Some(p) = &var.pattern else {
-        return Ok(());
-    };
-    let re = Regex::new(&format!("^(?:{p})$"))
-        .map_err(|e| anyhow!("the template's pattern is invalid: {e}"))?;
-    if !re.is_match(s) {
-        bail!("`{s}` does not match the pattern `{p}`{}", help_suffix(var));
+    for p in var.pattern.iter().chain(&var.inherited_patterns) {
+        let re = Regex::new(&format!("^(?:{p})$"))
+            .map_err(|e| anyhow!("the template's pattern is invalid: {e}"))?;
+        if !re.is_match(s) {
+            bail!("`{s}` does not match the pattern `{p}`{}", help_suffix(var));
+        }
     }
     Ok(())
 }

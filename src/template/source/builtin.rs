@@ -115,6 +115,7 @@ fn from_files(name: &str, files: &'static [BuiltinFile], shown: &str) -> Result<
         definition,
         files: sources,
         partials,
+        parents: Vec::new(),
     })
 }
 

@@ -62,6 +62,7 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
         definition,
         files,
         partials,
+        parents: Vec::new(),
     })
 }
 

@@ -73,6 +73,7 @@ pub fn load(spec: &GitSpec, resolved: &Resolved) -> Result<Template> {
         definition,
         files,
         partials,
+        parents: Vec::new(),
     })
 }
 

@@ -9,7 +9,7 @@ mod catalog;
 mod dir;
 mod git;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,6 +143,50 @@ pub struct Template {
     pub definition: Definition,
     pub files: Vec<SourceFile>,
     pub partials: Vec<(String, String)>,
+    /// The templates this one extends, nearest first (`extends:`), already
+    /// composed into it: what platform.yaml records of the chain.
+    pub parents: Vec<Parent>,
+}
+
+/// What identifies a template in an `extends:` chain, for cycles.
+fn key(spec: &Spec) -> String {
+    match spec {
+        Spec::Local(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// One template of an `extends:` chain, as platform.yaml records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Parent {
+    /// `builtin:NAME`, a directory, or a git URL without credentials.
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    pub name: String,
+    pub version: String,
+}
+
+impl Parent {
+    pub fn of(origin: &Origin, def: &Definition) -> Parent {
+        let p = origin.provenance();
+        let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        Parent {
+            source: text("source").unwrap_or_default(),
+            path: text("path"),
+            reference: text("ref"),
+            commit: text("commit"),
+            name: def.name.clone(),
+            version: def.version.clone(),
+        }
+    }
 }
 
 /// Everything loading a template may need beyond its name: the aliases of
@@ -184,8 +228,78 @@ impl Sources {
     }
 
     /// Loads the template `spec` names, fetching it first if it is in git
-    /// and the cache cannot answer.
+    /// and the cache cannot answer, composed with the templates it extends.
     pub fn load(&self, spec: &Spec) -> Result<Template> {
+        let template = self.load_one(spec)?;
+        self.extended(template, &mut vec![key(spec)])
+    }
+
+    /// `template` composed with its `extends:` chain; `seen` holds the
+    /// chain so far, to refuse cycles and chains too deep.
+    fn extended(&self, template: Template, seen: &mut Vec<String>) -> Result<Template> {
+        let Some(text) = template.definition.extends.clone() else {
+            return Ok(template);
+        };
+        let spec = self.parent_spec(&template, &text)?;
+        seen.push(key(&spec));
+        let chain = seen.join(" -> ");
+        if seen[..seen.len() - 1].contains(seen.last().unwrap_or(&String::new())) {
+            bail!(InputError(format!(
+                "`extends:` goes round in a circle: {chain}; a template cannot extend itself"
+            )));
+        }
+        if seen.len() > crate::template::compose::MAX_DEPTH + 1 {
+            bail!(InputError(format!(
+                "`extends:` chain too deep: {chain}; a template extends at most {} others in a row",
+                crate::template::compose::MAX_DEPTH
+            )));
+        }
+        let parent = self.load_one(&spec).map_err(|e| {
+            anyhow::anyhow!(
+                "{e:#}\n(loading `{text}`, which `{}` extends)",
+                template.definition.name
+            )
+        })?;
+        let parent = self.extended(parent, seen)?;
+        crate::template::compose::compose(parent, template, &chain)
+    }
+
+    /// What a child's `extends:` names, pinned, with relative directories
+    /// taken from the child: beside it, or in its git repository at its
+    /// commit.
+    fn parent_spec(&self, child: &Template, text: &str) -> Result<Spec> {
+        let spec = self.parse(text, None)?;
+        let unpinned = |what: &str| {
+            InputError(format!(
+                "template `{}`: `extends: {text}` must be pinned: {what}",
+                child.definition.name
+            ))
+        };
+        Ok(match (spec, &child.origin) {
+            (Spec::Local(p), Origin::Local(dir)) if p.is_relative() => Spec::Local(dir.join(p)),
+            (Spec::Local(p), Origin::Git(g)) if p.is_relative() => Spec::Git(GitSpec {
+                subdir: crate::template::spec::join_relative(&g.subdir, &p.to_string_lossy())
+                    .map_err(|e| InputError(format!("`extends: {text}`: {e}")))?,
+                reference: g.reference.clone(),
+                ..g.clone()
+            }),
+            (Spec::Local(_), Origin::Git(_) | Origin::Builtin(_)) => bail!(InputError(format!(
+                "template `{}`: `extends: {text}`: a template from git or a built-in can only extend a template in the same repository (a relative path), a built-in or a git source",
+                child.definition.name
+            ))),
+            (Spec::Builtin(name), _) => bail!(unpinned(&format!(
+                "name the version, `{name}?ref=VERSION` (this plat carries {})",
+                builtin_versions(&name).join(", ")
+            ))),
+            (Spec::Git(g), _) if g.reference.is_none() && g.commit.is_none() => {
+                bail!(unpinned("add `?ref=TAG` or a commit id"))
+            }
+            (spec, _) => spec,
+        })
+    }
+
+    /// One template, without its `extends:` chain.
+    fn load_one(&self, spec: &Spec) -> Result<Template> {
         match spec {
             Spec::Builtin(name) => load_builtin(name).map_err(|e| self.unknown_name(name, e)),
             Spec::BuiltinAt { name, version } => match load_builtin_at(name, version)? {
