@@ -30,7 +30,40 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
     }
     let root = fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     let def_path = root.join("template.yaml");
-    let text = read::open_in(&root, &def_path)
+    let text = read_definition(&root)?;
+    let definition = Definition::parse(&text, &def_path.display().to_string())?;
+    let files = walk(&root, "files")?;
+    let mut partials = Vec::new();
+    for f in walk(&root, "partials")? {
+        let bytes = f.bytes()?;
+        let text = String::from_utf8(bytes.into_owned())
+            .map_err(|_| InputError(format!("partials/{}: partials must be UTF-8 text", f.path)))?;
+        partials.push((f.path, text));
+    }
+    Ok(Template {
+        origin: Origin::Local(root),
+        definition,
+        files,
+        partials,
+    })
+}
+
+/// The text of the template.yaml in `dir`, unchecked (`plat template
+/// lint`).
+pub fn definition_text(dir: &Path) -> Result<String> {
+    let root = fs::canonicalize(dir).map_err(|e| {
+        InputError(format!(
+            "template directory `{}` cannot be read ({e}); check the path",
+            dir.display()
+        ))
+    })?;
+    read_definition(&root)
+}
+
+/// Reads `root/template.yaml`, which must stay inside `root`.
+fn read_definition(root: &Path) -> Result<String> {
+    let def_path = root.join("template.yaml");
+    read::open_in(root, &def_path)
         .and_then(|f| f.read_all(Input::Definition))
         .map_err(|r| match r {
             r if r.is_missing() => InputError(format!(
@@ -47,22 +80,7 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
                     def_path.display()
                 )))
             })
-        })?;
-    let definition = Definition::parse(&text, &def_path.display().to_string())?;
-    let files = walk(&root, "files")?;
-    let mut partials = Vec::new();
-    for f in walk(&root, "partials")? {
-        let bytes = f.bytes()?;
-        let text = String::from_utf8(bytes.into_owned())
-            .map_err(|_| InputError(format!("partials/{}: partials must be UTF-8 text", f.path)))?;
-        partials.push((f.path, text));
-    }
-    Ok(Template {
-        origin: Origin::Local(root),
-        definition,
-        files,
-        partials,
-    })
+        })
 }
 
 /// Every file under `root/sub` (none if it does not exist), in path order.
