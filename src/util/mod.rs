@@ -1,10 +1,12 @@
 //! Small pieces every layer uses: the one door for reading files, safe YAML
-//! loading, "did you mean" hints, calendar dates, globs and slugs.
+//! loading, "did you mean" hints, calendar dates, globs, slugs and SARIF
+//! logs.
 
 pub mod date;
 pub mod git_url;
 pub mod glob;
 pub mod read;
+pub mod sarif;
 pub mod slug;
 pub mod suggest;
 pub mod yaml;
