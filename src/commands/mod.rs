@@ -14,6 +14,7 @@ mod output;
 mod prompt;
 mod sources;
 mod sync;
+mod template;
 mod templates;
 mod ui;
 mod update;
@@ -156,6 +157,7 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
     match command {
         Command::New(args) => new::run(args, ui, &env, fetching),
         Command::Templates(cmd) => templates::run(cmd, ui, &env, fetching),
+        Command::Template(cmd) => template::run(cmd, ui, &env, fetching),
         Command::Cache(cmd) => cache::run(cmd, ui, &env),
         Command::Manifest(cmd) => manifest::run(cmd, ui),
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
