@@ -13,6 +13,7 @@ mod git;
 mod golden;
 mod hostile;
 mod interrupt;
+mod lint;
 mod manifest;
 mod new;
 mod pipe;
