@@ -3,6 +3,7 @@
 //! finding with its file and, where known, line and column. `plat doctor`
 //! and `plat template lint` fill one with their findings.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -42,7 +43,8 @@ pub struct Rule {
 pub struct Finding {
     pub level: Level,
     pub message: String,
-    /// Relative to the repository root (`%SRCROOT%`).
+    /// A `/`-separated path relative to the repository root
+    /// (`%SRCROOT%`); percent-encoded where a URI needs it.
     pub uri: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -115,8 +117,29 @@ fn rule_json(r: &Rule) -> Value {
     rule
 }
 
+/// What a relative path may not hold as it is in a URI reference: it is
+/// percent-encoded (`src/{{ name }}/a b.py` becomes
+/// `src/%7B%7B%20name%20%7D%7D/a%20b.py`).
+const NOT_IN_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
 fn result_json(rule_id: &str, rule_index: usize, f: Finding) -> Value {
-    let mut physical = json!({"artifactLocation": {"uri": f.uri, "uriBaseId": "%SRCROOT%"}});
+    let uri = utf8_percent_encode(&f.uri, NOT_IN_URI).to_string();
+    let mut physical = json!({"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}});
     if let Some(line) = f.line {
         physical["region"] = json!({"startLine": line});
         if let Some(column) = f.column {
@@ -140,4 +163,47 @@ fn result_json(rule_id: &str, rule_index: usize, f: Finding) -> Value {
         }]);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        let mut log = Log::new();
+        let rule = || Rule {
+            id: "X1".into(),
+            name: "x".into(),
+            summary: "x".into(),
+            help: "x".into(),
+            help_uri: None,
+            level: Level::Warning,
+            properties: json!({}),
+        };
+        let finding = Finding {
+            level: Level::Warning,
+            message: "m".into(),
+            uri: "files/src/{{ name ! snake_case }}/a b#.py".into(),
+            line: Some(3),
+            column: Some(7),
+            fingerprint: "f".into(),
+            suppression: None,
+        };
+        log.add("X1", rule, finding.clone());
+        log.add("X1", rule, finding);
+        let v = log.finish("https://example.com");
+        let run = &v["runs"][0];
+        assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 1);
+        let location = &run["results"][1]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "files/src/%7B%7B%20name%20!%20snake_case%20%7D%7D/a%20b%23.py"
+        );
+        assert_eq!(
+            location["region"],
+            json!({"startLine": 3, "startColumn": 7})
+        );
+        assert_eq!(run["results"][1]["ruleIndex"], 0);
+    }
 }

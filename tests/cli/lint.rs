@@ -556,7 +556,7 @@ fn json_and_sarif_reports_have_their_shape() {
     let location = &readme["locations"][0]["physicalLocation"];
     assert_eq!(
         location["artifactLocation"]["uri"],
-        "./templates/t/files/README.md"
+        "templates/t/files/README.md"
     );
     assert_eq!(location["region"]["startLine"], 2);
     assert_eq!(location["region"]["startColumn"], 33);

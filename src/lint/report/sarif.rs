@@ -14,7 +14,8 @@ const DOCS: &str = "https://github.com/plat-dev/plat/blob/main/docs/templates.md
 pub fn sarif(report: &Report) -> Value {
     let mut log = Log::new();
     for f in &report.findings {
-        let uri = report.shown_path(&f.file);
+        let shown = report.shown_path(&f.file);
+        let uri = shown.trim_start_matches("./").to_string();
         let mut message = f.message.clone();
         if let Some(answers) = &f.answers {
             message.push_str(&format!(" (answers: {})", command_line(answers)));
