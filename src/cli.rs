@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "The golden path on the command line: scaffold services and keep them on it",
     propagate_version = true,
-    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat manifest validate\n  plat doctor\n  plat sync --check\n  plat update\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error (nothing changed), 3 the environment failed (disk, permissions, git), 130 interrupted."
+    after_help = "Examples:\n  plat new service payments-api\n  plat new service payments-api --set owner=team-payments --no-input\n  plat templates show service\n  plat template lint ./my-template\n  plat manifest validate\n  plat doctor\n  plat sync --check\n  plat update\n\nExit codes: 0 success, 1 a check found problems, 2 usage or input error (nothing changed), 3 the environment failed (disk, permissions, git), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -62,7 +62,7 @@ pub enum Command {
     /// List and inspect templates
     #[command(subcommand)]
     Templates(TemplatesCommand),
-    /// For template authors: test a template, start a new one
+    /// For template authors: lint, test, start a template; the schema of template.yaml
     #[command(subcommand)]
     Template(TemplateCommand),
     /// The cache of templates fetched from git
@@ -266,6 +266,14 @@ pub enum TemplatesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum TemplateCommand {
+    /// Check a template: template.yaml, its variables, every combination of answers rendered, paths, rules, the manifest section, the version
+    #[command(
+        after_help = "Examples:\n  plat template lint ./my-template\n  plat template lint templates/service --format sarif > lint.sarif\n  plat template lint gh:acme/templates//service --ref main\n\nExit codes: 0 no error-level finding, 1 errors found, 2 usage error or a template that cannot be read (no such directory, source or template.yaml)."
+    )]
+    Lint(LintArgs),
+    /// Print the JSON Schema of template.yaml, for editors
+    #[command(after_help = "Examples:\n  plat template schema > template.schema.json")]
+    Schema,
     /// Render each test case of a template and compare it with the case's expected tree
     #[command(
         after_help = "Examples:\n  plat template test ./my-template\n  plat template test ./my-template --case go-gitlab\n  plat template test ./my-template --bless    # accept the renders; review the diff\n\nA case is tests/NAME/ in the template: answers.yaml (as for plat new --values, with `name:`) and expected/ (the whole project).\n\nExit codes: 0 every case passed (with --bless: every case rendered), 1 a case differs or does not render, 2 usage or input error (no tests/, an unknown --case, a template that does not load)."
@@ -276,6 +284,30 @@ pub enum TemplateCommand {
         after_help = "Examples:\n  plat template init my-template\n  plat template init templates/worker --name worker\n\nThen: plat template test my-template; plat new ./my-template payments-api"
     )]
     Init(TemplateInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// A template directory, a built-in template name, or a git source (see `plat new --help`)
+    #[arg(value_name = "DIR|SOURCE")]
+    pub template: String,
+    /// The tag, branch or commit of a template from git
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LintFormat {
+    /// One line per finding, path:line:column first
+    #[default]
+    Human,
+    /// One JSON document
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -9,8 +9,9 @@
 //!   and deadlines.
 //! - `template`: loading, rules and rendering a template into a plan.
 //! - `new` (a new project), `service` (an existing one: locate, drift,
-//!   sync), and on top of them `update`, `doctor` and `authoring` (a
-//!   template's own tests, a new template).
+//!   sync), and on top of them `update`, `doctor`, `authoring` (a
+//!   template's own tests, a new template) and, on top of `new`, `lint`
+//!   (`plat template lint`).
 //! - `cli` and `commands`: the rim. The only code that parses arguments,
 //!   reads the environment, prompts, prints or decides the exit code.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -22,6 +23,7 @@ pub mod doctor;
 pub mod effects;
 pub mod error;
 pub mod fetch;
+pub mod lint;
 pub mod manifest;
 pub mod new;
 pub mod service;

@@ -14,6 +14,7 @@ mod output;
 mod prompt;
 mod sources;
 mod sync;
+mod template;
 mod template_init;
 mod template_test;
 mod templates;
@@ -25,7 +26,7 @@ use clap::Parser;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crate::cli::{Cli, ColorWhen, Command, TemplateCommand};
+use crate::cli::{Cli, ColorWhen, Command};
 use crate::effects::{deadline, interrupt};
 use crate::error::{self, exit, Interrupted};
 use environment::Environment;
@@ -158,8 +159,7 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
     match command {
         Command::New(args) => new::run(args, ui, &env, fetching),
         Command::Templates(cmd) => templates::run(cmd, ui, &env, fetching),
-        Command::Template(TemplateCommand::Test(args)) => template_test::run(args, ui, &env),
-        Command::Template(TemplateCommand::Init(args)) => template_init::run(args, ui, &env),
+        Command::Template(cmd) => template::run(cmd, ui, &env, fetching),
         Command::Cache(cmd) => cache::run(cmd, ui, &env),
         Command::Manifest(cmd) => manifest::run(cmd, ui),
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),

@@ -129,6 +129,27 @@ pub fn parse_loaded(text: &str, doc: Document) -> Result<Manifest, Vec<Problem>>
     Err(problems)
 }
 
+/// Every structural problem of another YAML document plat reads
+/// (template.yaml) against its JSON schema, each with its line and column:
+/// the manifest's own checker, which reports every problem where serde
+/// stops at the first. `value` is `text` loaded; `document` names the
+/// whole in messages ("the template definition").
+pub fn check_structure(
+    text: &str,
+    value: &serde_yaml::Value,
+    schema: &serde_json::Value,
+    document: &'static str,
+) -> Vec<Problem> {
+    let issues = structure::check_document(value, schema, document);
+    if issues.is_empty() {
+        return Vec::new();
+    }
+    let index = positions::Index::build(text);
+    let mut problems: Vec<Problem> = issues.iter().map(|i| index.locate(i)).collect();
+    problems.sort_by_key(|p| (p.line.unwrap_or(0), p.column.unwrap_or(0)));
+    problems
+}
+
 /// Reads a manifest assembled in memory (for example from a template's
 /// defaults), with the same checks as [`parse`] but no positions.
 pub fn from_value(value: serde_yaml::Value) -> Result<Manifest, Vec<Problem>> {
@@ -158,6 +179,12 @@ impl Positions {
     /// ancestor present in the text.
     pub fn line(&self, path: &str) -> Option<usize> {
         self.0.find(path).map(|p| p.0)
+    }
+
+    /// 1-based line and column of the node at `path`: its key when it has
+    /// one, else where it starts; or of its nearest ancestor in the text.
+    pub fn at(&self, path: &str) -> Option<(usize, usize)> {
+        self.0.find(path)
     }
 
     /// 1-based line and column where the value at exactly `path` starts.

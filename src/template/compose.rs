@@ -35,7 +35,7 @@ pub fn compose(parent: Template, child: Template, chain: &str) -> Result<Templat
         partials.retain(|(p, _)| *p != path);
         partials.push((path, text));
     }
-    let names = def.composed_problems();
+    let names = def.name_problems();
     if !names.is_empty() {
         bail!(InputError(format!(
             "template `{}` ({chain}) is not valid once composed:\n{}",

@@ -1,31 +1,52 @@
 //! `template.yaml`: what a template is, which variables it asks for, and how
 //! its files are treated. Loading validates the whole definition and reports
-//! every problem at once.
+//! every problem at once. Serde reads these types and schemars derives
+//! template.yaml's JSON Schema from them (`schema`), so doc comments on
+//! them are written for template authors.
 
 use anyhow::{bail, Result};
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 
 /// A parsed and checked `template.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "plat template definition (template.yaml)",
+    description = "What a plat template is, what it asks and how its files are treated. Reference: docs/templates.md"
+)]
 pub struct Definition {
+    /// The template's name: lowercase letters, digits and dashes.
+    #[schemars(pattern(r"^[a-z0-9][a-z0-9_-]*$"))]
     pub name: String,
+    /// One line shown by `plat templates list` and `plat templates show`.
     #[serde(default)]
     pub description: String,
+    /// A semantic version (`1.2.0`), recorded in every project made from
+    /// the template; raise it with every change.
     pub version: String,
+    /// The questions the template asks, in order; defaults and `when` may
+    /// use the answers before them. `name` (the NAME argument) is always
+    /// there.
     #[serde(default)]
     pub variables: Vec<Variable>,
+    /// How files under `files/` are treated, by their path before
+    /// rendering.
     #[serde(default)]
     pub rules: Vec<Rule>,
-    /// This template's part of `platform.yaml`; strings are Tera templates.
+    /// This template's part of `platform.yaml` (`metadata` except `name`,
+    /// `pipeline`, `infrastructure`); every string is a Tera template over
+    /// the answers, and a list item `{if: EXPR, then: VALUE}` is VALUE when
+    /// EXPR holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub manifest: Option<serde_yaml::Value>,
-    /// Output paths moved since an earlier version, so `plat update` can
-    /// move a file with the developer's edits instead of deleting one and
-    /// adding another.
+    /// Output paths moved since an earlier version, so `plat update` moves
+    /// a service's file with its edits instead of deleting it and adding a
+    /// fresh one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Rename>,
     /// The template this one builds on (docs/templates.md, "Extending a
@@ -43,16 +64,18 @@ pub struct Definition {
 /// A file that an earlier version wrote at `from` and this one writes at
 /// `to`: output paths relative to the project root, rendered with Tera as
 /// file names are.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rename {
+    /// Where an earlier version wrote the file (an output path).
     pub from: String,
+    /// Where this version writes it (an output path).
     pub to: String,
 }
 
-/// A variable's type: how its answers are converted, checked and asked
-/// for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+/// A variable's type: `string` (the default), `integer`, `boolean`,
+/// `choice` (one of `choices`) or `multichoice` (a list of `choices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VarType {
     #[default]
@@ -77,26 +100,43 @@ impl VarType {
 }
 
 /// One question a template asks.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variable {
+    /// The key in templates, `--set`, values files and `PLAT_VAR_<NAME>`:
+    /// a lowercase identifier.
+    #[schemars(pattern(r"^[a-z_][a-z0-9_]*$"))]
     pub name: String,
+    /// How answers are converted and checked.
     #[serde(default, rename = "type")]
     pub kind: VarType,
+    /// A value of the type, or a string with Tera expressions over earlier
+    /// variables (`"{{ name | slugify }}"`). Without one the variable is
+    /// required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
+    /// The allowed values of a `choice` or `multichoice`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
+    /// A regular expression a `string` answer must match whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// The smallest `integer` answer allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
+    /// The largest `integer` answer allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+    /// One line shown in prompts, `plat templates show` and errors.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub help: String,
+    /// A Tera expression over earlier answers: when false, the variable is
+    /// not asked and not defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
+    /// Usable in files, never recorded in platform.yaml, asked without
+    /// echo.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
     /// Patterns of the templates this one extends: an answer must match
@@ -106,26 +146,33 @@ pub struct Variable {
 }
 
 /// Treatment of the files whose source paths match `paths`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    /// Globs over paths under `files/`, before rendering (`*` within a
+    /// segment, `**` across, `{a,b}` alternatives).
     pub paths: Vec<String>,
+    /// A Tera expression: the files exist only when it is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_if: Option<String>,
+    /// A Tera expression: the files are left out when it is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_if: Option<String>,
+    /// Copy the files byte for byte, never rendered.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub raw: bool,
-    /// Managed files are a function of platform.yaml and the template
-    /// version alone: they see only `manifest` (no answers), must carry
-    /// the managed header, and are what later `plat sync` re-renders.
+    /// The files are a function of platform.yaml and the template version
+    /// alone: they see only `manifest` (no answers), must carry `{{
+    /// managed_header }}`, and `plat sync` renders them again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub managed: bool,
-    /// A Tera expression giving a list: each matching file is rendered once
-    /// per item, with the item bound to `as` (default `item`).
+    /// A Tera expression giving a list: each file is rendered once per
+    /// item, with the item bound to `as`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_each: Option<String>,
+    /// The name of the `for_each` item (default `item`).
     #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[a-z_][a-z0-9_]*$"))]
     pub bind: Option<String>,
 }
 
@@ -135,9 +182,13 @@ pub const NAME_VAR: &str = "name";
 impl Definition {
     /// Parses and checks `template.yaml`; `origin` names it in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Definition> {
-        let mut def: Definition = crate::util::yaml::from_str(text, origin)?;
-        def.normalise_name_var();
-        let problems = def.problems();
+        let def = Definition::read(text, origin)?;
+        let mut problems = def.problems();
+        // A template that extends another may use the parent's variables:
+        // its names are checked once the two are composed.
+        if def.extends.is_none() {
+            problems.extend(def.name_problems());
+        }
         if !problems.is_empty() {
             bail!(InputError(format!(
                 "{origin} is not a valid template definition:\n{}",
@@ -179,8 +230,24 @@ impl Definition {
         self.variables.iter().find(|v| v.name == name)
     }
 
-    /// Every problem of the definition, in the order of the file.
-    fn problems(&self) -> Vec<String> {
+    /// Reads `template.yaml` without checking it (`plat template lint`
+    /// reports what [`Definition::problems`] and
+    /// [`Definition::name_problems`] find, with their lines).
+    pub fn read(text: &str, origin: &str) -> Result<Definition> {
+        let mut def: Definition = crate::util::yaml::from_str(text, origin)?;
+        def.normalise_name_var();
+        Ok(def)
+    }
+
+    /// The names the definition's expressions use that they cannot see
+    /// (`names`). Each message starts with the field, in backticks.
+    pub fn name_problems(&self) -> Vec<String> {
+        super::names::problems(self)
+    }
+
+    /// Every problem of the definition but its names, in the order of the
+    /// file. Each message starts with the field, in backticks.
+    pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.header_problems(&mut out);
         let mut seen = std::collections::HashSet::new();
@@ -193,18 +260,7 @@ impl Definition {
             rule_problems(i, r, &mut out);
         }
         renamed_problems(&self.renamed, &mut out);
-        // A template that extends another may use the parent's variables:
-        // names are checked once the two are composed.
-        if self.extends.is_none() {
-            out.extend(super::names::problems(self));
-        }
         out
-    }
-
-    /// The problems of a composed definition that each part alone could not
-    /// show: names used but declared nowhere in the chain.
-    pub fn composed_problems(&self) -> Vec<String> {
-        super::names::problems(self)
     }
 
     /// The template's own name and version.

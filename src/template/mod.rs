@@ -2,8 +2,9 @@
 //! (`definition`) and how its rules treat files (`rules`), the Tera
 //! environment (`tera_env`) and contexts (`context`) strings render with,
 //! and rendering a whole project (`render`) into a plan (`plan`), every path
-//! checked on its own (`pathcheck`) and with the others (`paths`). Pure:
-//! nothing here writes.
+//! checked on its own (`pathcheck`) and with the others (`paths`); each
+//! file's outcome on its own for `plat template lint` (`survey`); the JSON
+//! Schema of template.yaml (`schema`). Pure: nothing here writes.
 
 pub mod compose;
 pub mod context;
@@ -14,6 +15,7 @@ pub mod paths;
 pub mod plan;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod tera_env;

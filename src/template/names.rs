@@ -1,5 +1,6 @@
-//! The names a template's expressions use (`when`, rule conditions and
-//! `for_each`, the `manifest:` section, `renamed:` paths), checked when the template loads
+//! The names a template's expressions use (`when` and defaults, rule
+//! conditions and `for_each`, the `manifest:` section, `renamed:` paths),
+//! checked when the template loads
 //! against what each expression can see: a typo is a load error with "did
 //! you mean", never a condition that is silently false or a field that
 //! silently disappears.
@@ -11,15 +12,19 @@ use crate::util::suggest::did_you_mean;
 const BASE: &[&str] = &["plat_version", "template"];
 /// Words of Tera's expression language that are not names.
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "is", "true", "false", "True", "False", "none", "None",
+    "and", "or", "not", "in", "is", "if", "else", "true", "false", "True", "False", "none", "None",
+    "null",
 ];
 
 /// The root names `expr` looks up: not attributes (`a.b` gives `a`), not
 /// filters or tests, not functions, not keyword arguments, not inside
-/// string literals.
+/// string literals, not the names a list comprehension binds (`[s.kind
+/// for s in services]` gives `services`).
 pub fn roots(expr: &str) -> Vec<&str> {
     let bytes = expr.as_bytes();
     let mut out = Vec::new();
+    let mut bound = Vec::new();
+    let mut binding = false;
     let mut i = 0;
     // The last significant character before the current token.
     let mut before = b' ';
@@ -44,7 +49,15 @@ pub fn roots(expr: &str) -> Vec<&str> {
             let call = next.starts_with('(');
             let kwarg = next.starts_with('=') && !next.starts_with("==");
             let is_test = after_is && word != "not";
+            match word {
+                "for" => binding = true,
+                "in" => binding = false,
+                _ if binding => bound.push(word),
+                _ => {}
+            }
             if !(KEYWORDS.contains(&word)
+                || binding
+                || word == "for"
                 || before == b'.'
                 || before == b'|'
                 || call
@@ -70,6 +83,7 @@ pub fn roots(expr: &str) -> Vec<&str> {
         }
         i += 1;
     }
+    out.retain(|name| !bound.contains(name));
     out
 }
 
@@ -92,25 +106,25 @@ fn spans(text: &str) -> Vec<&str> {
 }
 
 /// Every name an expression of `def` uses that it cannot see.
-pub(super) fn problems(def: &Definition) -> Vec<String> {
+pub fn problems(def: &Definition) -> Vec<String> {
     let mut out = Vec::new();
     let vars: Vec<&str> = def.variables.iter().map(|v| v.name.as_str()).collect();
     for (i, v) in def.variables.iter().enumerate() {
+        let known: Vec<&str> = BASE
+            .iter()
+            .copied()
+            .chain(vars[..i].iter().copied())
+            .collect();
+        let earlier = "a variable declared before it";
         if let Some(when) = &v.when {
-            let known: Vec<&str> = BASE
-                .iter()
-                .copied()
-                .chain(vars[..i].iter().copied())
-                .collect();
             let at = format!("`variables[{i}]` (`{}`): `when`", v.name);
-            check(
-                &at,
-                when,
-                &known,
-                "a variable declared before it",
-                &vars,
-                &mut out,
-            );
+            check(&at, when, &known, earlier, &vars, &mut out);
+        }
+        if let Some(serde_yaml::Value::String(default)) = &v.default {
+            let at = format!("`variables[{i}]` (`{}`): `default`", v.name);
+            for expr in spans(default) {
+                check(&at, expr, &known, earlier, &vars, &mut out);
+            }
         }
     }
     let binds: Vec<&str> = def
@@ -141,7 +155,8 @@ fn renamed_problems(def: &Definition, vars: &[&str], out: &mut Vec<String>) {
         .collect();
     for (i, r) in def.renamed.iter().enumerate() {
         for (field, text) in [("from", &r.from), ("to", &r.to)] {
-            for expr in spans(text) {
+            let text = super::paths::with_pipes(text);
+            for expr in spans(&text) {
                 let at = format!("`renamed[{i}].{field}`");
                 check(&at, expr, &known, "a variable", vars, out);
             }
@@ -255,5 +270,14 @@ mod tests {
         assert_eq!(roots("{'go': a, 'rust': b}[lang]"), ["a", "b", "lang"]);
         assert_eq!(roots("1.5 + count"), ["count"]);
         assert_eq!(roots("true or none"), Vec::<&str>::new());
+        assert_eq!(
+            roots("svc.kind not in [s.kind for s in services[:loop.index0]]"),
+            ["svc", "services", "loop"]
+        );
+        assert_eq!(
+            roots("[p[f].port for f in fields if p[f] is defined] | unique"),
+            ["p", "fields", "p"]
+        );
+        assert_eq!(roots("a if b else c"), ["a", "b", "c"]);
     }
 }

@@ -36,23 +36,36 @@ fn check_segment(seg: &str) -> Result<()> {
     if seg.eq_ignore_ascii_case(".git") {
         bail!("a `.git` component is not allowed: plat never writes into git's own directory");
     }
+    if let Some(why) = windows_problem(seg) {
+        bail!("{why}");
+    }
+    Ok(())
+}
+
+/// Why Windows cannot hold a file or directory called `seg`: a character
+/// it refuses, a trailing dot or space, or a device name (`CON`,
+/// `aux.txt`). Also asked of a template's own file names, which a
+/// checkout of its repository must be able to hold.
+pub fn windows_problem(seg: &str) -> Option<String> {
     if let Some(c) = seg
         .chars()
         .find(|c| matches!(c, '<' | '>' | ':' | '"' | '\\' | '|' | '?' | '*') || (*c as u32) < 0x20)
     {
-        bail!(
+        return Some(format!(
             "`{}` in `{seg}` is not allowed in a file name on Windows",
             c.escape_default()
-        );
+        ));
     }
     if seg.ends_with('.') || seg.ends_with(' ') {
-        bail!("`{seg}` ends with a dot or space, which Windows cannot hold");
+        return Some(format!(
+            "`{seg}` ends with a dot or space, which Windows cannot hold"
+        ));
     }
     let stem = seg.split('.').next().unwrap_or(seg).trim_end();
     if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
-        bail!("`{seg}` is a reserved device name on Windows");
+        return Some(format!("`{seg}` is a reserved device name on Windows"));
     }
-    Ok(())
+    None
 }
 
 #[cfg(test)]

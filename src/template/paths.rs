@@ -3,9 +3,11 @@
 //! and checked (each path by [`pathcheck`], none twice, none both a file
 //! and a directory), a rendered name refused with the variables it uses,
 //! and which variables names use at all, so their values can be checked as
-//! paths when they are answered.
+//! paths when they are answered. In a name, `!` stands for `|`
+//! ([`with_pipes`]), so a template's own file names stay portable.
 
 use anyhow::{bail, Result};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Display;
 use tera::{Context, Tera};
@@ -25,35 +27,62 @@ pub(crate) fn render_path(
     ctx: &Context,
     what: &dyn Display,
 ) -> Result<Option<String>> {
+    match render_name(tera, text, ctx, what)? {
+        Name::Path(path) => Ok(Some(path)),
+        Name::Dropped => Ok(None),
+        Name::Unsafe(why) => bail!(InputError(why)),
+    }
+}
+
+/// What a name renders to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Name {
+    /// A path that is safe to write.
+    Path(String),
+    /// A segment rendered empty: the file is left out.
+    Dropped,
+    /// A path plat refuses to write, and why (naming `what`).
+    Unsafe(String),
+}
+
+/// [`render_path`], telling a name plat refuses from one that fails to
+/// render (the error).
+pub(crate) fn render_name(
+    tera: &Tera,
+    text: &str,
+    ctx: &Context,
+    what: &dyn Display,
+) -> Result<Name> {
+    let source = text;
+    let text = with_pipes(text);
     let render = |t: &str| {
         tera_env::render_str(tera, t, ctx).map_err(|e| InputError(format!("{what}: {e}")))
     };
     if text.contains("{%") || text.contains("{#") {
         // Tags, not just values: the name renders whole.
-        let path = render(text)?;
+        let path = render(&text)?;
         if path.split('/').any(str::is_empty) {
-            return Ok(None); // a segment left out by its condition
+            return Ok(Name::Dropped); // a segment left out by its condition
         }
-        check_rendered(what, text, &path)?;
-        return Ok(Some(path));
+        return Ok(checked(what, source, path));
     }
     // Each `{{ }}` of a name stands on its own, whatever it draws on (an
     // answer, the manifest, a `for_each` item): empty, it drops the file;
     // otherwise it must be a safe relative path, as an answered variable
     // used in a file name must be.
     let mut path = String::with_capacity(text.len());
-    for piece in name_pieces(text) {
+    for piece in name_pieces(&text) {
         match piece {
             NamePiece::Text(t) => path.push_str(t),
             NamePiece::Value(expr) => {
                 let value = render(expr)?;
                 if value.is_empty() {
-                    return Ok(None);
+                    return Ok(Name::Dropped);
                 }
                 if let Err(e) = pathcheck::check_relative(&value) {
-                    bail!(InputError(format!(
+                    return Ok(Name::Unsafe(format!(
                         "{what} renders to an unsafe path: `{expr}` gives `{value}`, and {e}{}",
-                        uses(text)
+                        uses(source)
                     )));
                 }
                 path.push_str(&value);
@@ -61,11 +90,55 @@ pub(crate) fn render_path(
         }
     }
     if path.split('/').any(str::is_empty) {
-        return Ok(None);
+        return Ok(Name::Dropped);
     }
-    check_rendered(what, text, &path)?;
-    Ok(Some(path))
+    Ok(checked(what, source, path))
 }
+
+/// In a file or directory name, `!` stands for Tera's `|`, which Windows
+/// cannot hold in a file name: `src/{{ name ! snake_case }}/app.py` is
+/// `src/{{ name | snake_case }}/app.py`. A `!` inside quotes, or of `!=`,
+/// is kept. Names written with `|` still render.
+pub fn with_pipes(name: &str) -> Cow<'_, str> {
+    if !name.contains(NAME_PIPE) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let close = if rest[start..].starts_with("{{") {
+            "}}"
+        } else {
+            "%}"
+        };
+        let Some(len) = rest[start + 2..].find(close) else {
+            break;
+        };
+        let end = start + 2 + len;
+        out.push_str(&rest[..start + 2]);
+        let mut quote = None;
+        let expr = &rest[start + 2..end];
+        for (i, c) in expr.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (None, '\'' | '"' | '`') => quote = Some(c),
+                (None, NAME_PIPE) if !expr[i + 1..].starts_with('=') => {
+                    out.push('|');
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+        }
+        out.push_str(close);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// What stands for `|` in a file name: see [`with_pipes`].
+pub const NAME_PIPE: char = '!';
 
 /// The `renamed:` entries rendered with `ctx` (the context scaffolded file
 /// names see) and checked as file names are: `(from, to)` output paths. An
@@ -159,16 +232,16 @@ fn check_parents(path: &str, files: &HashSet<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a rendered name that is unsafe, naming the variables `text`
+/// The rendered name, or why it is unsafe, naming the variables `text`
 /// uses.
-fn check_rendered(what: &dyn Display, text: &str, rendered: &str) -> Result<()> {
-    let Err(e) = pathcheck::check_relative(rendered) else {
-        return Ok(());
-    };
-    bail!(InputError(format!(
-        "{what} renders to an unsafe path: {e}{}",
-        uses(text)
-    )))
+fn checked(what: &dyn Display, text: &str, rendered: String) -> Name {
+    match pathcheck::check_relative(&rendered) {
+        Ok(()) => Name::Path(rendered),
+        Err(e) => Name::Unsafe(format!(
+            "{what} renders to an unsafe path: {e}{}",
+            uses(text)
+        )),
+    }
 }
 
 /// ` (it uses the variables a, b)` for a name, or nothing.
@@ -239,6 +312,38 @@ mod tests {
         assert!(
             err.contains("`a/b` is both a file and a directory"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_bang_in_a_name_is_a_pipe() {
+        assert_eq!(
+            with_pipes("src/{{ name ! snake_case }}/app.py"),
+            "src/{{ name | snake_case }}/app.py"
+        );
+        assert_eq!(
+            with_pipes("{{ a ! replace(from='!', to='-') ! upper }}!{% if x != 1 %}y{% endif %}"),
+            "{{ a | replace(from='!', to='-') | upper }}!{% if x != 1 %}y{% endif %}"
+        );
+        assert_eq!(with_pipes("README!.md"), "README!.md");
+        let mut ctx = Context::new();
+        ctx.insert("name", "Payments API");
+        let tera = tera_env::new_tera();
+        let what = format_args!("file name");
+        for text in [
+            "src/{{ name ! snake_case }}/app.py",
+            "src/{{ name | snake_case }}/app.py",
+        ] {
+            assert_eq!(
+                render_path(&tera, text, &ctx, &what).unwrap().as_deref(),
+                Some("src/payments_api/app.py")
+            );
+        }
+        assert_eq!(
+            render_name(&tera, "{{ name }}:x", &ctx, &what).unwrap(),
+            Name::Unsafe(
+                "file name renders to an unsafe path: `Payments API:x`: `:` in `Payments API:x` is not allowed in a file name on Windows (it uses the variable name)".into()
+            )
         );
     }
 

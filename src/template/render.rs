@@ -1,7 +1,10 @@
 //! Rendering a template into a [`Plan`]: the [`Engine`] (a template's Tera
 //! environment and rule globs, built once) decides every output path and
 //! checks the whole set before any content is rendered, then renders each
-//! file within the size caps.
+//! file within the size caps. [`Engine::survey`] renders each file on its
+//! own instead, for `plat template lint`.
+
+mod survey;
 
 use anyhow::{bail, Result};
 use globset::GlobSet;
@@ -18,6 +21,7 @@ use super::rules::{compile_rules, RuleGlobs};
 use super::source::Template;
 use super::tera_env::{self, MAX_OUTPUT_BYTES};
 use crate::error::InputError;
+pub use survey::{Outcome, Surveyed};
 
 /// Largest whole project a template may render: the plan is held in memory.
 pub const MAX_PLAN_BYTES: usize = 256 * 1024 * 1024;

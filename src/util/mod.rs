@@ -1,11 +1,13 @@
 //! Small pieces every layer uses: the one door for reading files, safe YAML
-//! loading, "did you mean" hints, calendar dates, globs, slugs and diffs.
+//! loading, "did you mean" hints, calendar dates, globs, slugs, diffs and
+//! SARIF logs.
 
 pub mod date;
 pub mod diff;
 pub mod git_url;
 pub mod glob;
 pub mod read;
+pub mod sarif;
 pub mod slug;
 pub mod suggest;
 pub mod yaml;

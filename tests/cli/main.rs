@@ -15,6 +15,7 @@ mod extends;
 mod git;
 mod hostile;
 mod interrupt;
+mod lint;
 mod manifest;
 mod new;
 mod pipe;

@@ -44,11 +44,7 @@ pub(super) const KNOWN_KEYWORDS: &[&str] = &[
 
 /// Every structural problem of `value` against `schema` (the root schema).
 pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
-    let mut walker = Walker {
-        root: schema,
-        issues: Vec::new(),
-        path: Vec::new(),
-    };
+    let mut walker = Walker::new(schema, "the manifest");
     if value.is_null() {
         walker.push(
             At::Value,
@@ -60,14 +56,37 @@ pub(super) fn check(value: &Yaml, schema: &Json) -> Vec<Issue> {
     walker.issues
 }
 
+/// Every structural problem of another document plat reads (`document`
+/// names it: "the template definition") against its schema.
+pub(super) fn check_document(value: &Yaml, schema: &Json, document: &'static str) -> Vec<Issue> {
+    let mut walker = Walker::new(schema, document);
+    if value.is_null() {
+        walker.push(At::Value, format!("{document} is empty"));
+    } else {
+        walker.check(schema, value, 0);
+    }
+    walker.issues
+}
+
 /// Walks a value and its schema together, keeping the path to the current node.
 struct Walker<'s> {
     root: &'s Json,
     issues: Vec<Issue>,
     path: Vec<Seg>,
+    /// What messages call the whole document.
+    document: &'static str,
 }
 
 impl<'s> Walker<'s> {
+    fn new(root: &'s Json, document: &'static str) -> Walker<'s> {
+        Walker {
+            root,
+            issues: Vec::new(),
+            path: Vec::new(),
+            document,
+        }
+    }
+
     fn push(&mut self, at: At, message: String) {
         self.issues.push(Issue {
             path: self.path.clone(),
@@ -306,7 +325,7 @@ impl<'s> Walker<'s> {
             for field in required.iter().filter_map(Json::as_str) {
                 if !map.contains_key(field) {
                     let place = if self.path.is_empty() {
-                        "the manifest".to_string()
+                        self.document.to_string()
                     } else {
                         self.subject()
                     };
@@ -328,7 +347,7 @@ impl<'s> Walker<'s> {
             .unwrap_or(0);
         let tail = super::render_path(&self.path[start..]);
         if tail.is_empty() {
-            "the manifest".into()
+            self.document.into()
         } else {
             format!("`{tail}`")
         }

@@ -37,6 +37,21 @@ pub fn load_builtin_at(name: &str, version: &str) -> Result<Option<Template>> {
         .transpose()
 }
 
+/// The text of the built-in `name`'s template.yaml, at `version` (a
+/// release it shipped) or the current one (`plat template lint`).
+pub fn definition_text(name: &str, version: Option<&str>) -> Result<&'static str> {
+    let builtin = find(name)?;
+    let files = version
+        .and_then(|v| builtin.releases.iter().find(|r| same_version(r.version, v)))
+        .map_or(builtin.files, |r| r.files);
+    let def_file = files
+        .iter()
+        .find(|f| f.path == "template.yaml")
+        .with_context(|| format!("built-in template `{name}` has no template.yaml"))?;
+    std::str::from_utf8(def_file.contents)
+        .with_context(|| format!("built-in template `{name}`: template.yaml is not UTF-8"))
+}
+
 /// Versions of `name` this binary can render, oldest first (current last);
 /// none for an unknown name.
 pub fn builtin_versions(name: &str) -> Vec<String> {

@@ -30,24 +30,7 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
     }
     let root = fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
     let def_path = root.join("template.yaml");
-    let text = read::open_in(&root, &def_path)
-        .and_then(|f| f.read_all(Input::Definition))
-        .map_err(|r| match r {
-            r if r.is_missing() => InputError(format!(
-                "{}; a template directory needs a template.yaml",
-                r.message(&def_path, Input::Definition)
-            ))
-            .into(),
-            r => r.into_error(&def_path, Input::Definition),
-        })
-        .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| {
-                anyhow!(InputError(format!(
-                    "{} is not UTF-8 text; save it as UTF-8",
-                    def_path.display()
-                )))
-            })
-        })?;
+    let text = read_definition(&root)?;
     let definition = Definition::parse(&text, &def_path.display().to_string())?;
     let files = walk(&root, "files")?;
     let mut partials = Vec::new();
@@ -64,6 +47,41 @@ pub fn load_dir(dir: &Path) -> Result<Template> {
         partials,
         parents: Vec::new(),
     })
+}
+
+/// The text of the template.yaml in `dir`, unchecked (`plat template
+/// lint`).
+pub fn definition_text(dir: &Path) -> Result<String> {
+    let root = fs::canonicalize(dir).map_err(|e| {
+        InputError(format!(
+            "template directory `{}` cannot be read ({e}); check the path",
+            dir.display()
+        ))
+    })?;
+    read_definition(&root)
+}
+
+/// Reads `root/template.yaml`, which must stay inside `root`.
+fn read_definition(root: &Path) -> Result<String> {
+    let def_path = root.join("template.yaml");
+    read::open_in(root, &def_path)
+        .and_then(|f| f.read_all(Input::Definition))
+        .map_err(|r| match r {
+            r if r.is_missing() => InputError(format!(
+                "{}; a template directory needs a template.yaml",
+                r.message(&def_path, Input::Definition)
+            ))
+            .into(),
+            r => r.into_error(&def_path, Input::Definition),
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                anyhow!(InputError(format!(
+                    "{} is not UTF-8 text; save it as UTF-8",
+                    def_path.display()
+                )))
+            })
+        })
 }
 
 /// Every file under `root/sub` (none if it does not exist), in path order.

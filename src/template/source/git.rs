@@ -48,11 +48,7 @@ pub fn load(spec: &GitSpec, resolved: &Resolved) -> Result<Template> {
     let at = at(spec, resolved);
     let reader = Reader { repo, at: &at };
     let (top, root) = reader.trees(resolved.commit, &spec.subdir)?;
-    let def_blob = match root.get_name("template.yaml") {
-        Some(e) if e.kind() == Some(ObjectType::Blob) => reader.blob(e.id(), "template.yaml")?,
-        _ => bail!(reader.not_a_template(&top, &spec.subdir)),
-    };
-    let text = reader.text(&def_blob, "template.yaml", Input::Definition)?;
+    let text = reader.definition(&top, &root, &spec.subdir)?;
     let definition = Definition::parse(&text, &format!("{at}: template.yaml"))?;
     let files = reader.walk(&root, "files")?;
     let mut partials = Vec::new();
@@ -75,6 +71,18 @@ pub fn load(spec: &GitSpec, resolved: &Resolved) -> Result<Template> {
         partials,
         parents: Vec::new(),
     })
+}
+
+/// The text of the template.yaml at `spec.subdir` of the resolved
+/// commit, unchecked (`plat template lint`).
+pub fn definition_text(spec: &GitSpec, resolved: &Resolved) -> Result<String> {
+    let at = at(spec, resolved);
+    let reader = Reader {
+        repo: &resolved.repo,
+        at: &at,
+    };
+    let (top, root) = reader.trees(resolved.commit, &spec.subdir)?;
+    reader.definition(&top, &root, &spec.subdir)
 }
 
 /// The directories under `spec.subdir` of the resolved commit that hold a
@@ -114,6 +122,15 @@ impl<'a> Reader<'a> {
             self.at,
             e.message()
         )))
+    }
+
+    /// The text of `root`'s template.yaml (`root` is `top` at `subdir`).
+    fn definition(&self, top: &Tree<'a>, root: &Tree<'a>, subdir: &str) -> Result<String> {
+        let blob = match root.get_name("template.yaml") {
+            Some(e) if e.kind() == Some(ObjectType::Blob) => self.blob(e.id(), "template.yaml")?,
+            _ => bail!(self.not_a_template(top, subdir)),
+        };
+        self.text(&blob, "template.yaml", Input::Definition)
     }
 
     /// The commit's whole tree and its tree at `subdir`.

@@ -311,6 +311,36 @@ impl Sources {
         }
     }
 
+    /// The text of the template.yaml `spec` names, unchecked: `plat
+    /// template lint` reports every problem in it with its line, where
+    /// [`Sources::load`] stops at them.
+    pub fn definition_text(&self, spec: &Spec) -> Result<String> {
+        match spec {
+            Spec::Builtin(name) => builtin::definition_text(name, None)
+                .map(str::to_string)
+                .map_err(|e| self.unknown_name(name, e)),
+            Spec::BuiltinAt { name, version } => {
+                builtin::definition_text(name, Some(version)).map(str::to_string)
+            }
+            Spec::Local(path) => dir::definition_text(Path::new(path)),
+            Spec::Git(git) => {
+                let cache = self.cache(git)?;
+                let want = match &git.commit {
+                    Some(c) => Want::Commit(c.clone()),
+                    None => Want::Ref(git.reference.clone()),
+                };
+                let resolved = cache.resolve(
+                    &git.url,
+                    &want,
+                    self.freshness,
+                    &self.network,
+                    &*self.reporter,
+                )?;
+                git::definition_text(git, &resolved)
+            }
+        }
+    }
+
     /// An unknown built-in name may be a misspelt alias: say so.
     fn unknown_name(&self, name: &str, e: anyhow::Error) -> anyhow::Error {
         let aliases: Vec<&str> = self.aliases.names().collect();

@@ -1,0 +1,209 @@
+//! SARIF 2.1.0 logs for code-scanning upload: one run of plat, a rule per
+//! kind of finding that occurred (in the order first seen), a result per
+//! finding with its file and, where known, line and column. `plat doctor`
+//! and `plat template lint` fill one with their findings.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// How serious a result is, in SARIF's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// What a kind of finding is: SARIF's `reportingDescriptor`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub help: String,
+    pub help_uri: Option<String>,
+    pub level: Level,
+    /// Tool-specific facts (`category`, `fixable`).
+    pub properties: Value,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub level: Level,
+    pub message: String,
+    /// A `/`-separated path relative to the repository root
+    /// (`%SRCROOT%`); percent-encoded where a URI needs it.
+    pub uri: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The same finding on a later run has the same fingerprint.
+    pub fingerprint: String,
+    /// Why the finding was accepted, when it was.
+    pub suppression: Option<String>,
+}
+
+/// A SARIF log being filled.
+#[derive(Debug, Default)]
+pub struct Log {
+    rules: Vec<Value>,
+    index: HashMap<String, usize>,
+    results: Vec<Value>,
+}
+
+impl Log {
+    pub fn new() -> Log {
+        Log::default()
+    }
+
+    /// Adds `finding` of the kind `rule` describes (called the first time
+    /// its id is seen).
+    pub fn add(&mut self, rule_id: &str, rule: impl FnOnce() -> Rule, finding: Finding) {
+        let index = match self.index.get(rule_id) {
+            Some(i) => *i,
+            None => {
+                self.rules.push(rule_json(&rule()));
+                self.index.insert(rule_id.to_string(), self.rules.len() - 1);
+                self.rules.len() - 1
+            }
+        };
+        self.results.push(result_json(rule_id, index, finding));
+    }
+
+    /// The log, naming plat and where its documentation of these findings
+    /// is (`information_uri`).
+    pub fn finish(self, information_uri: &str) -> Value {
+        json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "plat",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": information_uri,
+                    "rules": self.rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "results": self.results,
+            }],
+        })
+    }
+}
+
+fn rule_json(r: &Rule) -> Value {
+    let mut rule = json!({
+        "id": r.id,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "help": {"text": r.help},
+        "defaultConfiguration": {"level": r.level.as_str()},
+        "properties": r.properties,
+    });
+    if let Some(uri) = &r.help_uri {
+        rule["helpUri"] = json!(uri);
+    }
+    rule
+}
+
+/// What a relative path may not hold as it is in a URI reference: it is
+/// percent-encoded (`src/{{ name }}/a b.py` becomes
+/// `src/%7B%7B%20name%20%7D%7D/a%20b.py`).
+const NOT_IN_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+fn result_json(rule_id: &str, rule_index: usize, f: Finding) -> Value {
+    let uri = utf8_percent_encode(&f.uri, NOT_IN_URI).to_string();
+    let mut physical = json!({"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}});
+    if let Some(line) = f.line {
+        physical["region"] = json!({"startLine": line});
+        if let Some(column) = f.column {
+            physical["region"]["startColumn"] = json!(column);
+        }
+    }
+    let mut v = json!({
+        "ruleId": rule_id,
+        "ruleIndex": rule_index,
+        "level": f.level.as_str(),
+        "kind": "fail",
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"platFinding/v1": f.fingerprint},
+    });
+    if let Some(reason) = f.suppression {
+        v["suppressions"] = json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": reason,
+        }]);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        let mut log = Log::new();
+        let rule = || Rule {
+            id: "X1".into(),
+            name: "x".into(),
+            summary: "x".into(),
+            help: "x".into(),
+            help_uri: None,
+            level: Level::Warning,
+            properties: json!({}),
+        };
+        let finding = Finding {
+            level: Level::Warning,
+            message: "m".into(),
+            uri: "files/src/{{ name ! snake_case }}/a b#.py".into(),
+            line: Some(3),
+            column: Some(7),
+            fingerprint: "f".into(),
+            suppression: None,
+        };
+        log.add("X1", rule, finding.clone());
+        log.add("X1", rule, finding);
+        let v = log.finish("https://example.com");
+        let run = &v["runs"][0];
+        assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 1);
+        let location = &run["results"][1]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "files/src/%7B%7B%20name%20!%20snake_case%20%7D%7D/a%20b%23.py"
+        );
+        assert_eq!(
+            location["region"],
+            json!({"startLine": 3, "startColumn": 7})
+        );
+        assert_eq!(run["results"][1]["ruleIndex"], 0);
+    }
+}
