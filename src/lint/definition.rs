@@ -109,11 +109,15 @@ pub fn check(text: &str, places: &Places) -> (Vec<Finding>, Option<Definition>) 
         .into_iter()
         .map(|m| located(LintId::InvalidDefinition, m))
         .collect();
-    findings.extend(
-        def.name_problems()
-            .into_iter()
-            .map(|m| located(LintId::UnknownName, m)),
-    );
+    // A child's expressions may name its parent's variables: those are
+    // checked on the composed template, when it loads.
+    if def.extends.is_none() {
+        findings.extend(
+            def.name_problems()
+                .into_iter()
+                .map(|m| located(LintId::UnknownName, m)),
+        );
+    }
     (findings, Some(def))
 }
 

@@ -209,3 +209,25 @@ fn a_git_parent_at_a_tag_and_the_built_in_service() {
     assert!(s.join("pay/Dockerfile").is_file());
     run(s.plat().current_dir(s.join("pay")).arg("doctor")).code(0);
 }
+
+/// Lint reads a child with its parents: the parent's variables are known
+/// to the child's expressions, and a name neither declares is still found.
+#[test]
+fn lint_sees_the_composed_template() {
+    let s = Scratch::new();
+    base(&s);
+    let ok = s.template(
+        "ok",
+        "name: ok\nversion: 1.0.0\nextends: ../base\nvariables:\n  - name: extra\n    default: x\n    when: \"lang == 'go'\"\n",
+        &[("extra.txt", "{% if lang == 'go' %}{{ extra }}{% endif %}\n")],
+    );
+    run(s.plat().args(["template", "lint", &ok])).code(0);
+    let bad = s.template(
+        "bad",
+        "name: bad\nversion: 1.0.0\nextends: ../base\n",
+        &[("x.txt", "{{ colour }}\n")],
+    );
+    run(s.plat().args(["template", "lint", &bad]))
+        .code(1)
+        .stdout_has("error[TL003]: uses `colour`");
+}
