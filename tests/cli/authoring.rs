@@ -285,6 +285,10 @@ fn init_writes_a_template_whose_test_passes_and_plat_new_uses() {
     run(s.plat().args(["template", "test", "web-app"]))
         .code(0)
         .stdout_has("1 passed; 0 failed (template web-app 0.1.0)");
+    // Linted as well as tested: no finding at all.
+    run(s.plat().args(["template", "lint", "web-app"]))
+        .code(0)
+        .stderr_has("Clean web-app 0.1.0");
     run(s
         .plat()
         .args(["new", "./web-app", "x", "--no-input", "--no-git"]))
