@@ -86,6 +86,24 @@ pub enum Command {
         after_help = "Examples:\n  plat update\n  plat update --dry-run\n  plat update --check            # in CI: exit 1 if a newer version is out\n  plat update --to v1.4.0 --set log_level=info\n  plat update --all ~/src/acme --branch plat-update --commit\n\nExit codes: 0 updated (or up to date), 1 conflicts were written (or --check: an update is available; with --all: a service was skipped or failed), 2 usage or input error (nothing changed), 3 the environment failed (files already written are whole), 130 interrupted."
     )]
     Update(UpdateArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  plat completions bash > ~/.local/share/bash-completion/completions/plat\n  plat completions zsh > \"${fpath[1]}/_plat\"\n  plat completions fish > ~/.config/fish/completions/plat.fish\n  plat completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write plat's man pages (plat.1, plat-new.1, ...) into a directory
+    #[command(
+        after_help = "Examples:\n  plat man ~/.local/share/man/man1 && man plat-update\n  sudo plat man /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Where to write the pages (created if missing)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -12,6 +12,7 @@ mod manifest;
 mod new;
 mod output;
 mod prompt;
+mod shell_help;
 mod sources;
 mod sync;
 mod template;
@@ -165,5 +166,7 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
         Command::Sync(args) => sync::run(args, ui, &env, fetching),
         Command::Update(args) => update::run(args, ui, &env, fetching),
+        Command::Completions { shell } => shell_help::completions(shell),
+        Command::Man { dir } => shell_help::man(&dir, ui),
     }
 }

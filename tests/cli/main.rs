@@ -23,6 +23,7 @@ mod prompt;
 mod rules;
 mod safety;
 mod servers;
+mod shell;
 mod sources;
 mod sync;
 mod typos;
