@@ -49,7 +49,7 @@ pub fn compose(parent: Template, child: Template, chain: &str) -> Result<Templat
         files,
         partials,
         parents: {
-            let mut p = vec![super::source::Parent::of(
+            let mut p = vec![super::source::parent_ref(
                 &parent.origin,
                 &parent.definition,
             )];

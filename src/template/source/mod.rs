@@ -19,6 +19,7 @@ use super::spec::{Aliases, GitSpec, Spec};
 use crate::error::InputError;
 use crate::fetch::refs::Upstream;
 use crate::fetch::{Cache, Freshness, Network, Reporter, Want};
+use crate::manifest::ParentRef;
 use crate::util::read::{self, Input};
 
 pub use builtin::{builtin_names, builtin_versions, load_builtin, load_builtin_at};
@@ -145,7 +146,7 @@ pub struct Template {
     pub partials: Vec<(String, String)>,
     /// The templates this one extends, nearest first (`extends:`), already
     /// composed into it: what platform.yaml records of the chain.
-    pub parents: Vec<Parent>,
+    pub parents: Vec<ParentRef>,
 }
 
 /// What identifies a template in an `extends:` chain, for cycles.
@@ -159,33 +160,18 @@ fn key(spec: &Spec) -> String {
     }
 }
 
-/// One template of an `extends:` chain, as platform.yaml records it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Parent {
-    /// `builtin:NAME`, a directory, or a git URL without credentials.
-    pub source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-    pub name: String,
-    pub version: String,
-}
-
-impl Parent {
-    pub fn of(origin: &Origin, def: &Definition) -> Parent {
-        let p = origin.provenance();
-        let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        Parent {
-            source: text("source").unwrap_or_default(),
-            path: text("path"),
-            reference: text("ref"),
-            commit: text("commit"),
-            name: def.name.clone(),
-            version: def.version.clone(),
-        }
+/// One template of an `extends:` chain as platform.yaml records it: where
+/// it came from (as [`Origin::provenance`] says) and what it is.
+pub fn parent_ref(origin: &Origin, def: &Definition) -> ParentRef {
+    let p = origin.provenance();
+    let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    ParentRef {
+        source: text("source").unwrap_or_default(),
+        path: text("path"),
+        reference: text("ref"),
+        commit: text("commit"),
+        name: def.name.clone(),
+        version: def.version.clone(),
     }
 }
 
