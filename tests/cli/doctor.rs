@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{run, Run, Scratch};
+use crate::support::{run, service_version, Run, Scratch};
 
 /// Generates `name` with the built-in service template (git init and
 /// first commit included), with extra `--set`s.
@@ -523,14 +523,18 @@ fn drift_is_reported_with_a_diff() {
 fn template_version_and_availability() {
     let s = Scratch::new();
     service(&s, "api", &[]);
-    s.edit("api/platform.yaml", "  version: 0.3.0", "  version: 0.1.0");
+    s.edit(
+        "api/platform.yaml",
+        &format!("  version: {}", service_version()),
+        "  version: 0.1.0",
+    );
     let (code, doc) = doctor_json(&s, "api", &[]);
     let f = &entries(&doc, "PLAT600")[0];
     assert_eq!(f["severity"], "warning");
     assert!(f["message"]
         .as_str()
         .unwrap()
-        .contains("0.1.0; 0.3.0 is available"));
+        .contains(&format!("0.1.0; {} is available", service_version())));
     assert_eq!(code, 0, "a warning does not fail the run");
     assert_eq!(doctor(&s, &["api", "--strict"]).code, 1);
 
@@ -539,7 +543,11 @@ fn template_version_and_availability() {
     assert!(failures(&doc, "PLAT600")[0].contains("newer than"));
     assert_eq!(status(&doc, "PLAT500"), "skip");
 
-    s.edit("api/platform.yaml", "  version: 9.0.0", "  version: 0.3.0");
+    s.edit(
+        "api/platform.yaml",
+        "  version: 9.0.0",
+        &format!("  version: {}", service_version()),
+    );
     s.edit(
         "api/platform.yaml",
         "source: builtin:service",

@@ -291,7 +291,10 @@ fn git_itself_finds_the_new_repository_sound_and_clean() {
     assert_eq!(files.lines().count(), s.tree("api").len());
     assert_eq!(
         git(&["log", "--format=%an <%ae>|%s"]).trim(),
-        "Ada Lovelace <ada@example.com>|Initial commit from plat template service 0.3.0"
+        format!(
+            "Ada Lovelace <ada@example.com>|Initial commit from plat template service {}",
+            service_version()
+        )
     );
     assert!(git(&["reflog", "--format=%gs"]).contains("commit (initial): Initial commit"));
 }

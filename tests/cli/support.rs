@@ -348,3 +348,13 @@ pub fn signal(
         sent.elapsed(),
     )
 }
+
+/// The built-in `service` template's current version, read from its
+/// template.yaml so that a release does not rewrite the tests.
+pub fn service_version() -> &'static str {
+    include_str!("../../templates/service/template.yaml")
+        .lines()
+        .find_map(|l| l.strip_prefix("version: "))
+        .expect("templates/service/template.yaml has a version: line")
+        .trim()
+}

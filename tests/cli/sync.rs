@@ -6,7 +6,7 @@ use std::fs;
 use crate::doctor::{
     commit_all, doctor, doctor_json, drift_prod_service, entries, failed_ids, service, status,
 };
-use crate::support::{run, Run, Scratch};
+use crate::support::{run, service_version, Run, Scratch};
 
 fn sync(s: &Scratch, args: &[&str]) -> Run {
     let mut cmd = s.plat();
@@ -148,7 +148,11 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
     service(&s, "api", &[]);
     // Valid YAML, but the version is written in a form plat does not edit:
     // an alias of another value.
-    s.edit("api/platform.yaml", "  version: 0.3.0", "  version: *v");
+    s.edit(
+        "api/platform.yaml",
+        &format!("  version: {}", service_version()),
+        "  version: *v",
+    );
     s.edit(
         "api/platform.yaml",
         "\n  description: ",
@@ -175,10 +179,10 @@ fn an_upgrade_plat_cannot_write_stops_before_any_file_is_written() {
     commit_all(&s.join("api"));
     sync(&s, &["api"])
         .code(0)
-        .stderr_has("template.version 0.1.0 -> 0.3.0");
+        .stderr_has(&format!("template.version 0.1.0 -> {}", service_version()));
     assert!(s
         .read("api/platform.yaml")
-        .contains("  version:\n    '0.3.0'"));
+        .contains(&format!("  version:\n    '{}'", service_version())));
 }
 
 #[test]
@@ -226,19 +230,23 @@ fn sync_upgrades_the_recorded_template_version_in_place() {
     service(&s, "api", &[]);
     s.edit(
         "api/platform.yaml",
-        "  version: 0.3.0",
+        &format!("  version: {}", service_version()),
         "  version: 0.1.0 # pinned by hand",
     );
     // What an older template rendered differently.
-    s.edit("api/catalog-info.yaml", "service@0.3.0", "service@0.1.0");
+    s.edit(
+        "api/catalog-info.yaml",
+        &format!("service@{}", service_version()),
+        "service@0.1.0",
+    );
     commit_all(&s.join("api"));
     let r = sync(&s, &["api"]);
     r.code(0)
-        .stderr_has("template.version 0.1.0 -> 0.3.0")
+        .stderr_has(&format!("template.version 0.1.0 -> {}", service_version()))
         .stderr_has("Updated catalog-info.yaml");
     assert!(s
         .read("api/platform.yaml")
-        .contains("  version: 0.3.0 # pinned by hand"));
+        .contains(&format!("  version: {} # pinned by hand", service_version())));
     assert!(s
         .read("api/platform.yaml")
         .starts_with("# Platform manifest of api."));

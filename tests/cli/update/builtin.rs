@@ -1,4 +1,4 @@
-//! The built-in service template, 0.2.0 to 0.3.0: the release plat carries
+//! The built-in service template, 0.2.0 to the current version: the release plat carries
 //! is the base, the current version is the target.
 
 use super::*;
@@ -12,12 +12,13 @@ fn service_at_0_2_0(s: &Scratch) -> PathBuf {
 }
 
 #[test]
-fn a_0_2_0_service_with_local_edits_moves_to_0_3_0_and_passes_doctor() {
+fn a_0_2_0_service_with_local_edits_moves_to_the_current_version_and_passes_doctor() {
     let s = Scratch::new();
     let root = service_at_0_2_0(&s);
-    run(s.plat().current_dir(&root).arg("doctor")).stdout_has(
-        "PLAT600 warning platform.yaml records template service 0.2.0; 0.3.0 is available",
-    );
+    run(s.plat().current_dir(&root).arg("doctor")).stdout_has(&format!(
+        "PLAT600 warning platform.yaml records template service 0.2.0; {} is available",
+        service_version()
+    ));
     s.edit("pay/README.md", "# pay", "# pay (the payments team's)");
     let main = s.read("pay/src/main.rs") + "\n// Our own helper, kept across updates.\n";
     std::fs::write(root.join("src/main.rs"), &main).unwrap();
@@ -29,7 +30,7 @@ fn a_0_2_0_service_with_local_edits_moves_to_0_3_0_and_passes_doctor() {
     out.code(0);
     let report = out.json();
     assert_eq!(report["from"]["version"], "0.2.0");
-    assert_eq!(report["to"]["version"], "0.3.0");
+    assert_eq!(report["to"]["version"], service_version());
     let readme = s.read("pay/README.md");
     assert!(
         readme.starts_with("# pay (the payments team's)"),
@@ -47,7 +48,7 @@ fn a_0_2_0_service_with_local_edits_moves_to_0_3_0_and_passes_doctor() {
     assert!(!root.join("tests/health.rs").exists());
     assert!(!root.join("tests/config.rs").exists());
     let doc: serde_yaml::Value = serde_yaml::from_str(&s.read("pay/platform.yaml")).unwrap();
-    assert_eq!(doc["template"]["version"], "0.3.0");
+    assert_eq!(doc["template"]["version"], service_version());
     assert_eq!(doc["template"]["answers"]["log_level"], "info");
     commit_all(&root, "plat update");
     run(s.plat().current_dir(&root).arg("doctor")).code(0);
@@ -78,7 +79,7 @@ fn both_editing_the_same_lines_is_a_conflict_doctor_reports_until_resolved() {
         "{merged}"
     );
     assert!(
-        merged.contains(">>>>>>> template service 0.3.0\n"),
+        merged.contains(&format!(">>>>>>> template service {}\n", service_version())),
         "{merged}"
     );
     run(s.plat().current_dir(&root).arg("doctor"))

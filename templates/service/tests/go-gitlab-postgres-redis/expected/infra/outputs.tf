@@ -1,4 +1,4 @@
-# Managed by plat from platform.yaml (template service 0.3.0). Do not edit: change platform.yaml instead.
+# Managed by plat from platform.yaml (template service 0.4.0). Do not edit: change platform.yaml instead.
 
 output "kms_key_arn" {
   description = "KMS key that encrypts the service's images, data and logs."

@@ -1,4 +1,4 @@
-# Managed by plat from platform.yaml (template service 0.3.0). Do not edit: change platform.yaml instead.
+# Managed by plat from platform.yaml (template service 0.4.0). Do not edit: change platform.yaml instead.
 
 # ---- where ---------------------------------------------------------------
 # Platform facts that platform.yaml does not hold: the pipeline passes them per

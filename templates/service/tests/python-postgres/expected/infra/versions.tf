@@ -1,4 +1,4 @@
-# Managed by plat from platform.yaml (template service 0.3.0). Do not edit: change platform.yaml instead.
+# Managed by plat from platform.yaml (template service 0.4.0). Do not edit: change platform.yaml instead.
 #
 # Terraform and provider versions for payments-api's infrastructure.
 # One state per environment: `terraform init -backend-config=...` with the

@@ -1,4 +1,4 @@
-# Managed by plat from platform.yaml (template service 0.3.0). Do not edit: change platform.yaml instead.
+# Managed by plat from platform.yaml (template service 0.4.0). Do not edit: change platform.yaml instead.
 #
 # payments-api: the container registry, on AWS.
 # Everything is encrypted with the service's own KMS key.
