@@ -199,7 +199,7 @@ pub struct UpdateArgs {
     /// Answer a variable the new version adds, or change an answer (repeatable)
     #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Read answers from a YAML or JSON file
+    /// Read answers from a YAML or JSON file (`-` reads standard input and never prompts)
     #[arg(long, value_name = "FILE")]
     pub values: Option<PathBuf>,
     /// Never prompt; fail listing any new variable without a value
@@ -228,7 +228,7 @@ pub struct NewArgs {
     /// Answer a template variable (repeatable)
     #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Read answers from a YAML or JSON file
+    /// Read answers from a YAML or JSON file (`-` reads standard input and never prompts)
     #[arg(long, value_name = "FILE")]
     pub values: Option<PathBuf>,
     /// Never prompt; fail listing any required variable without a value

@@ -26,7 +26,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     let req = request(&args, env)?;
     new::preflight(&req)?;
     let fetching = Fetching {
-        no_input: args.no_input,
+        no_input: no_input(&args),
         ..fetching
     };
     let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
@@ -65,7 +65,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
 /// Resolves the answers, prompting when plat may, and shows the warnings
 /// resolving left.
 fn prepare(args: &NewArgs, req: &NewRequest, template: Template, ui: Ui) -> Result<Prepared> {
-    let mut dialoguer = prompt::can_prompt(args.no_input).then(prompt::Dialoguer::new);
+    let mut dialoguer = prompt::can_prompt(no_input(args)).then(prompt::Dialoguer::new);
     let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
     let prepared = new::prepare(&req.inputs, template, prompter)?;
     for w in &prepared.answers.warnings {
@@ -175,6 +175,11 @@ fn report_git(git: &GitOutcome, target: &Path, ui: Ui) {
     }
 }
 
+/// `--no-input`, or answers read from standard input.
+fn no_input(args: &NewArgs) -> bool {
+    args.no_input || values_from_stdin(args.values.as_deref())
+}
+
 /// `--set KEY=VALUE` arguments as pairs.
 pub(super) fn parse_set(set: &[String]) -> Result<Vec<(String, String)>> {
     set.iter()
@@ -213,9 +218,25 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
     })
 }
 
+/// `--values -`: the answers come from standard input, so nothing may be
+/// asked there too.
+pub(super) fn values_from_stdin(values: Option<&Path>) -> bool {
+    values == Some(Path::new("-"))
+}
+
+/// `--values FILE`, or `--values -` for YAML or JSON on standard input.
 pub(super) fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde_yaml::Value>)> {
-    let origin = path.display().to_string();
-    let text = read::read_text(path, Input::Values)?;
+    let (origin, text) = if values_from_stdin(Some(path)) {
+        (
+            "standard input".to_string(),
+            read::read_stdin_text(Input::Values)?,
+        )
+    } else {
+        (
+            path.display().to_string(),
+            read::read_text(path, Input::Values)?,
+        )
+    };
     let values = new::answers::parse_values(&text, &origin)?;
     Ok((origin, values))
 }

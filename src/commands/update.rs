@@ -5,7 +5,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
-use super::new::{parse_set, read_values, RENDER_TIMEOUT};
+use super::new::{parse_set, read_values, values_from_stdin, RENDER_TIMEOUT};
 use super::prompt;
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
@@ -23,8 +23,9 @@ use crate::update::{self, apply, FileUpdate, Plan, Update, UpdateRequest};
 pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = locate(&path, &env.ceilings)?;
+    let no_input = args.no_input || values_from_stdin(args.values.as_deref());
     let fetching = Fetching {
-        no_input: args.no_input,
+        no_input,
         ..fetching
     };
     let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
@@ -43,7 +44,7 @@ pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
     }
     // --check and --dry-run ask nothing: new variables take their defaults.
     let ask = !args.check && !args.dry_run;
-    let mut dialoguer = (ask && prompt::can_prompt(args.no_input)).then(prompt::Dialoguer::new);
+    let mut dialoguer = (ask && prompt::can_prompt(no_input)).then(prompt::Dialoguer::new);
     let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
     let update = match update::plan(&located, &req, &sources, prompter)? {
         Plan::UpToDate(v) => return up_to_date(&args, ui, &v),

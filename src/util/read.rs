@@ -273,6 +273,22 @@ pub fn read_text(path: &Path, input: Input) -> anyhow::Result<String> {
     text(path, read(path, input)?)
 }
 
+/// What `--values -` reads: standard input, never more than the limit of
+/// `input`, as UTF-8 text named "standard input" in errors.
+pub fn read_stdin_text(input: Input) -> anyhow::Result<String> {
+    let name = Path::new("standard input");
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(input.limit() + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Refused::Io(e).into_error(name, input))?;
+    if bytes.len() as u64 > input.limit() {
+        return Err(Refused::TooLarge(bytes.len() as u64).into_error(name, input));
+    }
+    text(name, bytes)
+}
+
 /// [`read_in`] as UTF-8 text.
 pub fn read_text_in(root: &Path, path: &Path, input: Input) -> anyhow::Result<String> {
     text(path, read_in(root, path, input)?)

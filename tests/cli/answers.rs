@@ -255,3 +255,69 @@ fn name_cannot_be_set_as_a_variable() {
     .code(2)
     .stderr_has("it is the NAME argument");
 }
+
+#[test]
+fn values_come_from_standard_input_as_yaml_or_json() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    let yaml = "owner: from-stdin\nport: 2000\nlanguage: go\n";
+    run_input(
+        s.plat()
+            .args(["new", &t, "api", "--no-git", "--values", "-"]),
+        yaml,
+    )
+    .code(0);
+    assert!(readme(&s, "api").starts_with("api by from-stdin on 2000 in go"));
+    let json = r#"{"owner": "json-team", "port": 3000}"#;
+    run_input(
+        s.plat()
+            .args(["new", &t, "web", "--no-git", "--values", "-"]),
+        json,
+    )
+    .code(0);
+    assert!(readme(&s, "web").starts_with("web by json-team on 3000"));
+}
+
+#[test]
+fn bad_values_on_standard_input_name_standard_input_and_write_nothing() {
+    let s = Scratch::new();
+    let t = s.template("t", KITCHEN_SINK, &sink_files());
+    run_input(
+        s.plat()
+            .args(["new", &t, "api", "--no-git", "--values", "-"]),
+        "- just\n- a list\n",
+    )
+    .code(2)
+    .stderr_has("standard input: a values file must be a mapping");
+    run_input(
+        s.plat()
+            .args(["new", &t, "api", "--no-git", "--values", "-"]),
+        "prot: 2000\n",
+    )
+    .code(2)
+    .stderr_has("values file standard input")
+    .stderr_has("port");
+    let big = format!("owner: {}\n", "x".repeat(1024 * 1024));
+    run_input(
+        s.plat()
+            .args(["new", &t, "api", "--no-git", "--values", "-"]),
+        &big,
+    )
+    .code(2)
+    .stderr_has("standard input is larger than the 1 MiB plat reads for a values file");
+    assert_eq!(s.entries(), ["t"]);
+}
+
+#[test]
+fn an_invalid_name_is_reported_alone_not_with_the_defaults_built_from_it() {
+    let s = Scratch::new();
+    let r = run(s
+        .plat()
+        .args(["new", "service", "Payments_API", "--no-input", "--no-git"]));
+    r.code(2)
+        .stderr_has("variable `name` from the NAME argument");
+    for dependent in ["required variable", "owner", "description", "registry"] {
+        assert!(!r.stderr.contains(dependent), "{dependent}: {}", r.stderr);
+    }
+    assert!(s.entries().is_empty());
+}

@@ -93,3 +93,29 @@ fn no_input_never_prompts_even_on_a_terminal() {
     );
     assert!(!s.join("api").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn values_typed_on_the_terminal_with_values_dash_are_never_followed_by_a_prompt() {
+    let s = Scratch::new();
+    let t = s.template("t", ASKS, &[("a.txt", "{{ owner }}:{{ port }}")]);
+    // Answers up to end of input (Ctrl-D); `owner` is left out, and plat
+    // must say so rather than ask for it on the same terminal.
+    let r = on_terminal(
+        &s,
+        &format!("new {t} api --no-git --color never --values -"),
+        "port: 9000\r\x04",
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("1 required variable has no value"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("owner (the owning team)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!s.join("api").exists());
+}

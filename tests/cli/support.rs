@@ -182,12 +182,26 @@ pub struct Run {
 /// Runs `cmd` to the end, at most [`HANG`]: a plat that hangs (on a FIFO,
 /// a device, an endless template) fails the test instead of the whole run.
 pub fn run(cmd: &mut Command) -> Run {
-    use std::io::Read as _;
+    finish(cmd, None)
+}
+
+/// [`run`] with `input` on standard input (a pipe, closed after it).
+pub fn run_input(cmd: &mut Command, input: &str) -> Run {
+    finish(cmd.stdin(Stdio::piped()), Some(input.as_bytes().to_vec()))
+}
+
+fn finish(cmd: &mut Command, input: Option<Vec<u8>>) -> Run {
+    use std::io::{Read as _, Write as _};
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("running plat");
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // plat may stop reading early (an error): a broken pipe is fine.
+        std::thread::spawn(move || stdin.write_all(&input));
+    }
     let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();

@@ -129,10 +129,15 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         let default = self.default_of(var, degraded);
+        // A default that could not be computed (most likely from an answer
+        // that was itself invalid) is not a missing value: that answer's
+        // problem is the one to report.
+        let unknowable = default.is_none() && var.default.is_some();
         let value = match supplied {
             Some((raw, source)) => self.checked(var, raw, &source),
             None => match prompter {
                 Some(p) => Some(ask(p, var, default.as_ref(), self.path_vars)?),
+                None if unknowable => None,
                 None => self.defaulted(var, default),
             },
         };
