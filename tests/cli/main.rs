@@ -9,6 +9,7 @@ mod answers;
 mod authoring;
 mod builtin;
 mod cmd;
+mod docs;
 mod doctor;
 mod doctor_update;
 mod extends;
