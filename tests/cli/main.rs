@@ -8,6 +8,7 @@ mod support;
 mod answers;
 mod authoring;
 mod builtin;
+mod ci_reports;
 mod cmd;
 mod doctor;
 mod doctor_update;
