@@ -74,7 +74,7 @@ fn counted(s: &Scratch, args: &[&str]) -> Vec<(String, String, String)> {
 /// value), its length limits, and its upload limits (at most 20 runs,
 /// 25,000 rules and 25,000 results a run, 10 locations a result).
 #[track_caller]
-fn assert_github_accepts(log: &Value) {
+pub fn assert_github_accepts(log: &Value) {
     let nonempty = |v: &Value, what: &str| {
         let s = v
             .as_str()
