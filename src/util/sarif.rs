@@ -245,4 +245,51 @@ mod tests {
         );
         assert_eq!(run["results"][1]["ruleIndex"], 0);
     }
+
+    /// A finding about a whole file still has a region (GitHub requires
+    /// `startLine`), identical findings have distinct line hashes, and a
+    /// description longer than GitHub shows is cut, not dropped.
+    #[test]
+    fn whole_files_identical_findings_and_long_descriptions() {
+        let mut log = Log::new();
+        let long = "d".repeat(2000);
+        let rule = || Rule {
+            id: "X1".into(),
+            name: "x".into(),
+            summary: "x".into(),
+            full_description: long.clone(),
+            help: "x".into(),
+            help_markdown: "x".into(),
+            help_uri: None,
+            level: Level::Error,
+            properties: json!({}),
+        };
+        let finding = Finding {
+            level: Level::Error,
+            message: "m".into(),
+            uri: "Dockerfile".into(),
+            line: None,
+            column: Some(4),
+            fingerprint: "X1:Dockerfile:m".into(),
+            suppression: None,
+        };
+        log.add("X1", rule, finding.clone());
+        log.add("X1", rule, finding);
+        let v = log.finish("https://example.com");
+        let run = &v["runs"][0];
+        let full = run["tool"]["driver"]["rules"][0]["fullDescription"]["text"]
+            .as_str()
+            .unwrap();
+        assert_eq!(full.chars().count(), DESCRIPTION_LIMIT);
+        assert!(full.ends_with('…'));
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(
+            results[0]["locations"][0]["physicalLocation"]["region"],
+            json!({"startLine": 1})
+        );
+        let hash = |i: usize| results[i]["partialFingerprints"]["primaryLocationLineHash"].clone();
+        assert_ne!(hash(0), hash(1));
+        assert!(hash(0).as_str().unwrap().ends_with(":1"));
+        assert!(hash(1).as_str().unwrap().ends_with(":2"));
+    }
 }
