@@ -423,7 +423,14 @@ fn github_annotations_follow_the_workflow_command_syntax() {
 /// The elements and attributes the JUnit schema Jenkins publishes allows
 /// (jenkinsci/xunit-plugin, junit-10.xsd): (element, required attributes,
 /// allowed attributes, allowed children).
-const JUNIT: &[(&str, &[&str], &[&str], &[&str])] = &[
+type Element = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const JUNIT: &[Element] = &[
     (
         "testsuites",
         &[],
