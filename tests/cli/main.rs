@@ -8,6 +8,7 @@ mod support;
 mod answers;
 mod authoring;
 mod builtin;
+mod ci_formats;
 mod ci_reports;
 mod cmd;
 mod doctor;
