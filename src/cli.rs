@@ -73,7 +73,7 @@ pub enum Command {
     Manifest(ManifestCommand),
     /// Check a service (or every service under a directory) against the golden path
     #[command(
-        after_help = "Examples:\n  plat doctor\n  plat doctor services/billing --format json\n  plat doctor --format sarif > plat.sarif\n  plat doctor --fix\n  plat doctor --all ~/src/acme --policy acme-policy.yaml\n  plat doctor --list\n\nExit codes: 0 no error-level finding (with --strict: no warning either), 1 findings fail the run, 2 usage or input error, 3 the environment failed (with --fix: files already replaced are whole)."
+        after_help = "Examples:\n  plat doctor\n  plat doctor services/billing --format json\n  plat doctor --format sarif > plat.sarif\n  plat doctor --format codequality > gl-code-quality-report.json\n  plat doctor --format github\n  plat doctor --format junit > plat-doctor.xml\n  plat doctor --fix\n  plat doctor --all ~/src/acme --policy acme-policy.yaml\n  plat doctor --list\n  plat doctor --explain PLAT302\n\nExit codes: 0 no error-level finding (with --strict: no warning either), 1 findings fail the run, 2 usage or input error, 3 the environment failed (with --fix: files already replaced are whole)."
     )]
     Doctor(DoctorArgs),
     /// Re-render the managed files (pipeline, deploy, infra, catalog) from platform.yaml
@@ -117,6 +117,12 @@ pub enum ReportFormat {
     Sarif,
     /// Markdown, for a pull-request comment
     Markdown,
+    /// GitLab Code Quality (artifacts:reports:codequality)
+    Codequality,
+    /// GitHub Actions annotations (workflow commands)
+    Github,
+    /// JUnit XML test report (GitLab, Jenkins, Azure Pipelines)
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +160,9 @@ pub struct DoctorArgs {
     /// List the built-in checks and exit
     #[arg(long, conflicts_with_all = ["path", "all", "fix", "strict"])]
     pub list: bool,
+    /// Print the long explanation of a check (e.g. PLAT302) and exit
+    #[arg(long, value_name = "CHECK", conflicts_with_all = ["path", "all", "fix", "strict", "list", "format"])]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,8 +15,10 @@ use crate::doctor::all::{self, AllReport};
 use crate::doctor::finding::ServiceReport;
 use crate::doctor::fix::{self, Fixed};
 use crate::doctor::policy::Policy;
-use crate::doctor::report::{self, human, json, markdown, sarif};
-use crate::doctor::{self, Options};
+use crate::doctor::report::{
+    self, codequality, github, human, json, junit, markdown, sarif, Scope,
+};
+use crate::doctor::{self, explain, Options};
 use crate::effects::deadline;
 use crate::error::exit;
 use crate::service::locate::{locate, Located};
@@ -32,6 +34,10 @@ const ALL_DEADLINE: Duration = Duration::from_secs(30 * 60);
 /// Checks (and with `--fix` repairs) one service or, with `--all`, every
 /// service under a directory; failing checks are the exit code.
 pub fn run(args: DoctorArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Result<u8> {
+    if let Some(code) = &args.explain {
+        output::print(&explain::explain(explain::parse(code)?))?;
+        return Ok(exit::SUCCESS);
+    }
     if args.list {
         match args.format {
             ReportFormat::Json => output::json(&json::list())?,
@@ -172,7 +178,28 @@ fn print_service(
             output::json(&doc)
         }
         ReportFormat::Markdown => output::print(&markdown::service(r, style.strict)),
-        ReportFormat::Sarif => output::json(&sarif::sarif(&[r], &|r| r.repository.clone())),
+        ReportFormat::Sarif => print_ci(&Scope::one(r), Ci::Sarif, style.strict),
+        ReportFormat::Codequality => print_ci(&Scope::one(r), Ci::Codequality, style.strict),
+        ReportFormat::Github => print_ci(&Scope::one(r), Ci::Github, style.strict),
+        ReportFormat::Junit => print_ci(&Scope::one(r), Ci::Junit, style.strict),
+    }
+}
+
+/// The formats CI systems read: the same for one service and for `--all`.
+#[derive(Clone, Copy)]
+enum Ci {
+    Sarif,
+    Codequality,
+    Github,
+    Junit,
+}
+
+fn print_ci(scope: &Scope, format: Ci, strict: bool) -> Result<()> {
+    match format {
+        Ci::Sarif => output::json(&sarif::sarif(scope)),
+        Ci::Codequality => output::json(&codequality::codequality(scope)),
+        Ci::Github => output::print(&github::github(scope, strict)),
+        Ci::Junit => output::print(&junit::junit(scope)),
     }
 }
 
@@ -181,22 +208,9 @@ fn print_all(a: &AllReport, format: ReportFormat, style: report::Human) -> Resul
         ReportFormat::Human => output::print(&human::all(a, style)),
         ReportFormat::Json => output::json(&json::all(a, style.strict)),
         ReportFormat::Markdown => output::print(&markdown::all(a, style.strict)),
-        ReportFormat::Sarif => {
-            // One repository (a monorepo): paths from its root, as code
-            // scanning expects. Several: from the --all directory.
-            let reports: Vec<&ServiceReport> = a.services.iter().collect();
-            let first = a.services.first().and_then(|r| r.repository.clone());
-            let base = match first {
-                Some(repo)
-                    if a.services
-                        .iter()
-                        .all(|r| r.repository.as_ref() == Some(&repo)) =>
-                {
-                    repo
-                }
-                _ => a.root.clone(),
-            };
-            output::json(&sarif::sarif(&reports, &|_| Some(base.clone())))
-        }
+        ReportFormat::Sarif => print_ci(&Scope::all(a), Ci::Sarif, style.strict),
+        ReportFormat::Codequality => print_ci(&Scope::all(a), Ci::Codequality, style.strict),
+        ReportFormat::Github => print_ci(&Scope::all(a), Ci::Github, style.strict),
+        ReportFormat::Junit => print_ci(&Scope::all(a), Ci::Junit, style.strict),
     }
 }

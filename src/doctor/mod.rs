@@ -1,12 +1,15 @@
 //! `plat doctor`: how far a service is from the golden path. The checks
 //! (`checks/`) add findings to a run; one pass (`triage`) applies the
 //! policy and the suppressions; reports are data, which `report/` turns
-//! into text for people, JSON, SARIF or Markdown. `fix` repairs what is
-//! mechanical; `all` checks every service under a directory.
+//! into text for people, JSON, Markdown and the formats CI systems read
+//! (SARIF, GitLab Code Quality, GitHub annotations, JUnit). `explain` is
+//! each check's long explanation, from docs/doctor.md. `fix` repairs what
+//! is mechanical; `all` checks every service under a directory.
 
 pub mod all;
 pub mod check_id;
 mod checks;
+pub mod explain;
 pub mod finding;
 pub mod fix;
 mod options;

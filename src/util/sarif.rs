@@ -1,11 +1,19 @@
 //! SARIF 2.1.0 logs for code-scanning upload: one run of plat, a rule per
 //! kind of finding that occurred (in the order first seen), a result per
-//! finding with its file and, where known, line and column. `plat doctor`
-//! and `plat template lint` fill one with their findings.
+//! finding with its file, line (1 when the whole file is meant) and, where
+//! known, column. `plat doctor` and `plat template lint` fill one with their
+//! findings. What GitHub's code scanning requires of a log ("SARIF support
+//! for code scanning") holds for every log built here: each rule has a short
+//! and a full description and help, each result a region and
+//! `partialFingerprints.primaryLocationLineHash`.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+
+/// GitHub shows at most this many characters of a rule's short and full
+/// description; longer ones are cut here, not rejected there.
+const DESCRIPTION_LIMIT: usize = 1024;
 
 /// How serious a result is, in SARIF's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +38,14 @@ impl Level {
 pub struct Rule {
     pub id: String,
     pub name: String,
+    /// One line: `shortDescription`.
     pub summary: String,
+    /// A paragraph or two: `fullDescription`.
+    pub full_description: String,
+    /// The whole explanation, as text and as Markdown: `help`.
     pub help: String,
+    pub help_markdown: String,
+    /// Where it is documented, an absolute URL.
     pub help_uri: Option<String>,
     pub level: Level,
     /// Tool-specific facts (`category`, `fixable`).
@@ -46,6 +60,7 @@ pub struct Finding {
     /// A `/`-separated path relative to the repository root
     /// (`%SRCROOT%`); percent-encoded where a URI needs it.
     pub uri: String,
+    /// None: the whole file (reported as line 1).
     pub line: Option<usize>,
     pub column: Option<usize>,
     /// The same finding on a later run has the same fingerprint.
@@ -60,6 +75,8 @@ pub struct Log {
     rules: Vec<Value>,
     index: HashMap<String, usize>,
     results: Vec<Value>,
+    /// How often each line hash occurred, to tell identical findings apart.
+    hashes: HashMap<String, usize>,
 }
 
 impl Log {
@@ -78,7 +95,15 @@ impl Log {
                 self.rules.len() - 1
             }
         };
-        self.results.push(result_json(rule_id, index, finding));
+        let hash = sha1_smol::Sha1::from(&finding.fingerprint)
+            .digest()
+            .to_string()[..16]
+            .to_string();
+        let n = self.hashes.entry(hash.clone()).or_default();
+        *n += 1;
+        let line_hash = format!("{hash}:{n}");
+        self.results
+            .push(result_json(rule_id, index, finding, &line_hash));
     }
 
     /// The log, naming plat and where its documentation of these findings
@@ -106,8 +131,9 @@ fn rule_json(r: &Rule) -> Value {
     let mut rule = json!({
         "id": r.id,
         "name": r.name,
-        "shortDescription": {"text": r.summary},
-        "help": {"text": r.help},
+        "shortDescription": {"text": at_most(&r.summary, DESCRIPTION_LIMIT)},
+        "fullDescription": {"text": at_most(&r.full_description, DESCRIPTION_LIMIT)},
+        "help": {"text": r.help, "markdown": r.help_markdown},
         "defaultConfiguration": {"level": r.level.as_str()},
         "properties": r.properties,
     });
@@ -115,6 +141,14 @@ fn rule_json(r: &Rule) -> Value {
         rule["helpUri"] = json!(uri);
     }
     rule
+}
+
+/// `text`, cut to `limit` characters with an ellipsis.
+fn at_most(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    text.chars().take(limit - 1).chain(['…']).collect()
 }
 
 /// What a relative path may not hold as it is in a URI reference: it is
@@ -137,14 +171,14 @@ const NOT_IN_URI: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-fn result_json(rule_id: &str, rule_index: usize, f: Finding) -> Value {
+fn result_json(rule_id: &str, rule_index: usize, f: Finding, line_hash: &str) -> Value {
     let uri = utf8_percent_encode(&f.uri, NOT_IN_URI).to_string();
-    let mut physical = json!({"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}});
-    if let Some(line) = f.line {
-        physical["region"] = json!({"startLine": line});
-        if let Some(column) = f.column {
-            physical["region"]["startColumn"] = json!(column);
-        }
+    let mut physical = json!({
+        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": f.line.unwrap_or(1).max(1)},
+    });
+    if let (Some(_), Some(column)) = (f.line, f.column) {
+        physical["region"]["startColumn"] = json!(column.max(1));
     }
     let mut v = json!({
         "ruleId": rule_id,
@@ -153,7 +187,10 @@ fn result_json(rule_id: &str, rule_index: usize, f: Finding) -> Value {
         "kind": "fail",
         "message": {"text": f.message},
         "locations": [{"physicalLocation": physical}],
-        "partialFingerprints": {"platFinding/v1": f.fingerprint},
+        "partialFingerprints": {
+            "primaryLocationLineHash": line_hash,
+            "platFinding/v1": f.fingerprint,
+        },
     });
     if let Some(reason) = f.suppression {
         v["suppressions"] = json!([{
@@ -176,7 +213,9 @@ mod tests {
             id: "X1".into(),
             name: "x".into(),
             summary: "x".into(),
+            full_description: "x".into(),
             help: "x".into(),
+            help_markdown: "x".into(),
             help_uri: None,
             level: Level::Warning,
             properties: json!({}),
@@ -205,5 +244,52 @@ mod tests {
             json!({"startLine": 3, "startColumn": 7})
         );
         assert_eq!(run["results"][1]["ruleIndex"], 0);
+    }
+
+    /// A finding about a whole file still has a region (GitHub requires
+    /// `startLine`), identical findings have distinct line hashes, and a
+    /// description longer than GitHub shows is cut, not dropped.
+    #[test]
+    fn whole_files_identical_findings_and_long_descriptions() {
+        let mut log = Log::new();
+        let long = "d".repeat(2000);
+        let rule = || Rule {
+            id: "X1".into(),
+            name: "x".into(),
+            summary: "x".into(),
+            full_description: long.clone(),
+            help: "x".into(),
+            help_markdown: "x".into(),
+            help_uri: None,
+            level: Level::Error,
+            properties: json!({}),
+        };
+        let finding = Finding {
+            level: Level::Error,
+            message: "m".into(),
+            uri: "Dockerfile".into(),
+            line: None,
+            column: Some(4),
+            fingerprint: "X1:Dockerfile:m".into(),
+            suppression: None,
+        };
+        log.add("X1", rule, finding.clone());
+        log.add("X1", rule, finding);
+        let v = log.finish("https://example.com");
+        let run = &v["runs"][0];
+        let full = run["tool"]["driver"]["rules"][0]["fullDescription"]["text"]
+            .as_str()
+            .unwrap();
+        assert_eq!(full.chars().count(), DESCRIPTION_LIMIT);
+        assert!(full.ends_with('…'));
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(
+            results[0]["locations"][0]["physicalLocation"]["region"],
+            json!({"startLine": 1})
+        );
+        let hash = |i: usize| results[i]["partialFingerprints"]["primaryLocationLineHash"].clone();
+        assert_ne!(hash(0), hash(1));
+        assert!(hash(0).as_str().unwrap().ends_with(":1"));
+        assert!(hash(1).as_str().unwrap().ends_with(":2"));
     }
 }

@@ -540,6 +540,7 @@ fn json_and_sarif_reports_have_their_shape() {
     r.code(1);
     let sarif = r.json();
     assert_valid(&sarif_schema(), &sarif);
+    crate::ci_formats::assert_github_accepts(&sarif);
     let run = &sarif["runs"][0];
     let rules: Vec<&str> = run["tool"]["driver"]["rules"]
         .as_array()

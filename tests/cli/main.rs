@@ -8,6 +8,8 @@ mod support;
 mod answers;
 mod authoring;
 mod builtin;
+mod ci_formats;
+mod ci_reports;
 mod cmd;
 mod docs;
 mod doctor;

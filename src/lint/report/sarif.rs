@@ -9,7 +9,10 @@ use super::command_line;
 use crate::lint::finding::{LintId, Report, Severity};
 use crate::util::sarif::{Finding, Level, Log, Rule};
 
-const DOCS: &str = "https://github.com/plat-dev/plat/blob/main/docs/templates.md#lint";
+const DOCS: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/templates.md#lint"
+);
 
 pub fn sarif(report: &Report) -> Value {
     let mut log = Log::new();
@@ -47,7 +50,12 @@ fn rule(id: LintId) -> Rule {
         id: spec.code.to_string(),
         name: spec.name.to_string(),
         summary: spec.summary.to_string(),
-        help: spec.help.to_string(),
+        full_description: format!("{}: {}.", spec.name, spec.summary),
+        help: format!("{}. See {DOCS}", spec.help),
+        help_markdown: format!(
+            "{}.\n\nSee [{} in plat's template documentation]({DOCS}).",
+            spec.help, spec.code
+        ),
         help_uri: Some(DOCS.to_string()),
         level: level(spec.severity),
         properties: json!({"category": "template"}),
