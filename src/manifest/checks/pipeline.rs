@@ -107,6 +107,12 @@ fn check_stages(c: &mut Checker, path: &P, stages: &[Stage]) {
         }
         for (j, command) in stage.commands.iter().enumerate() {
             c.not_blank(&here.key("commands").index(j), "a command", command);
+            if command.contains("${{") {
+                c.report(
+                    &here.key("commands").index(j),
+                    "a command must not contain `${{ ... }}`: GitHub pastes the expression into the script before the shell runs it (script injection); use the shell's own variables (`$GITHUB_REF_NAME`) or `env:` in a hand-written job instead".into(),
+                );
+            }
         }
     }
 }
