@@ -12,6 +12,8 @@ pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 pub const PROBE_PATH_PATTERN: &str = r"^/";
 /// A git commit id in full: SHA-1 (40 hex digits) or SHA-256 (64).
 pub const COMMIT_PATTERN: &str = r"^([0-9a-f]{40}|[0-9a-f]{64})$";
+/// A git commit id as GitHub Actions pins it: SHA-1, 40 lowercase hex digits.
+pub const ACTION_COMMIT_PATTERN: &str = r"^[0-9a-f]{40}$";
 /// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
 pub const QUANTITY_PATTERN: &str =
     r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
@@ -33,6 +35,7 @@ pub fn matches(pattern: &str, s: &str) -> Option<bool> {
         }
         PROBE_PATH_PATTERN => s.starts_with('/'),
         COMMIT_PATTERN => is_commit(s),
+        ACTION_COMMIT_PATTERN => s.len() == 40 && is_commit(s),
         QUANTITY_PATTERN => quantity_parts(s).is_some(),
         _ => return None,
     })
@@ -225,6 +228,7 @@ mod tests {
             DATE_PATTERN,
             PROBE_PATH_PATTERN,
             COMMIT_PATTERN,
+            ACTION_COMMIT_PATTERN,
             QUANTITY_PATTERN,
         ] {
             let re = regex::Regex::new(pattern).unwrap();

@@ -531,7 +531,7 @@ fn from_value_reports_problems_without_positions() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].path, "pipeline.extra");
     assert_eq!(found[0].line, None);
-    assert_eq!(found[0].to_string(), "pipeline.extra: unknown field `extra`; expected one of `provider`, `triggers`, `stages`, `requiredChecks`");
+    assert_eq!(found[0].to_string(), "pipeline.extra: unknown field `extra`; expected one of `provider`, `triggers`, `stages`, `requiredChecks`, `actions`, `plat`");
 }
 
 #[test]
@@ -669,4 +669,34 @@ fn the_committed_schema_is_the_derived_one() {
         schema() == derived,
         "docs/schemas/platform.v1.schema.json is not what the types derive; bless it with PLAT_UPDATE_GOLDEN=1 cargo test --lib schema"
     );
+}
+
+#[test]
+fn action_pins_and_the_plat_tool_are_checked_in_memory_too() {
+    let value: serde_yaml::Value = serde_yaml::from_str(&minimal(
+        "pipeline:\n  provider: github\n  stages: [{name: lint, commands: [make]}]\n  plat: {}\n",
+    ))
+    .unwrap();
+    let mut m: Manifest = serde_yaml::from_value(value).unwrap();
+    let p = m.pipeline.as_mut().unwrap();
+    p.actions.insert(
+        "actions/checkout@v6".into(),
+        ActionPin {
+            version: " ".into(),
+            commit: "de0fac2e".into(),
+        },
+    );
+    let found = m.validate();
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            r#"pipeline.actions["actions/checkout@v6"]"#,
+            r#"pipeline.actions["actions/checkout@v6"].version"#,
+            r#"pipeline.actions["actions/checkout@v6"].commit"#,
+            "pipeline.plat",
+        ],
+        "{found:#?}"
+    );
+    assert!(found[2].message.contains("40 lowercase hex digits"));
 }

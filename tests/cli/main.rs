@@ -22,6 +22,7 @@ mod lint;
 mod manifest;
 mod new;
 mod pipe;
+mod pipeline;
 mod prompt;
 mod rules;
 mod safety;

@@ -151,6 +151,13 @@ echo "golden-path: cases ${SELECTED[*]}"
 hr
 check "harness: shellcheck" 60 "$ROOT" \
   'shellcheck scripts/test tests/golden-path/*.sh'
+# docs/ci.md's copy-paste jobs, as a repository would hold them.
+check "docs/ci.md: jobs pass actionlint, the gitlab-ci schema and the supply-chain audit" 60 "$ROOT" "
+  d=\$(mktemp -d '$TMP_ROOT/ci-md.XXXXXX')
+  python3 '$HERE/audit-workflows.py' --extract docs/ci.md \"\$d\"
+  actionlint -no-color \"\$d\"/.github/workflows/*.yml
+  python3 '$HERE/audit-workflows.py' \"\$d\"/.github/workflows/*.yml
+  check-jsonschema --builtin-schema vendor.gitlab-ci \"\$d/.gitlab-ci.yml\""
 check "build plat (cargo build --locked)" 1200 "$ROOT" \
   'cargo build --locked'
 if [ "$last_ok" != 1 ]; then
@@ -220,6 +227,8 @@ run_case() {
       shopt -s nullglob; f=(.github/workflows/*.yml .github/workflows/*.yaml)
       ((${#f[@]})) || { echo "no workflow under .github/workflows/"; exit 1; }
       actionlint -no-color "${f[@]}"; echo "ok: ${f[*]}"'
+    check "$c supply-chain audit of the workflows" 60 "$dir" \
+      "python3 '$HERE/audit-workflows.py' .github/workflows/*.yml"
   else
     check "$c check-jsonschema gitlab-ci" 60 "$dir" \
       'test -f .gitlab-ci.yml || { echo "no .gitlab-ci.yml"; exit 1; }

@@ -1,11 +1,12 @@
 //! The semantic checks of `pipeline`: stage names unique and well formed,
-//! every stage runs something, required checks name real stages.
+//! every stage runs something, required checks name real stages, action
+//! pins are full commits, the plat job says where plat comes from.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{Checker, P};
-use crate::manifest::patterns::is_stage_name;
-use crate::manifest::{did_you_mean, Pipeline, Stage};
+use crate::manifest::patterns::{is_commit, is_stage_name};
+use crate::manifest::{did_you_mean, ActionPin, Pipeline, PlatTool, Stage};
 
 pub(super) fn check_pipeline(c: &mut Checker, path: &P, p: &Pipeline) {
     if p.stages.is_empty() {
@@ -28,6 +29,52 @@ pub(super) fn check_pipeline(c: &mut Checker, path: &P, p: &Pipeline) {
         &p.required_checks,
         &p.stages,
     );
+    check_actions(c, &path.key("actions"), &p.actions);
+    if let Some(plat) = &p.plat {
+        check_plat(c, &path.key("plat"), plat);
+    }
+}
+
+fn check_actions(c: &mut Checker, path: &P, actions: &BTreeMap<String, ActionPin>) {
+    for (action, pin) in actions {
+        let here = path.key(action);
+        let parts: Vec<&str> = action.split('/').collect();
+        if parts.len() != 2 || parts.iter().any(|p| p.trim().is_empty() || p.contains('@')) {
+            c.report(
+                &here,
+                format!("{action:?} is not an action repository; write it `owner/repo`, e.g. `actions/checkout` (without `@` or a path)"),
+            );
+        }
+        c.not_blank(
+            &here.key("version"),
+            "`version` (the release tag the commit is)",
+            &pin.version,
+        );
+        if pin.commit.len() != 40 || !is_commit(&pin.commit) {
+            c.report(
+                &here.key("commit"),
+                format!(
+                    "the pin of {action} must be a full commit SHA (40 lowercase hex digits), found {:?}; look it up with `git ls-remote https://github.com/{action} refs/tags/{}`",
+                    pin.commit, pin.version
+                ),
+            );
+        }
+    }
+}
+
+fn check_plat(c: &mut Checker, path: &P, plat: &PlatTool) {
+    if plat.image.is_none() && plat.install.is_none() {
+        c.report(
+            path,
+            "`plat` needs `image` (a container image with plat) or `install` (a shell command that installs it), or both".into(),
+        );
+    }
+    if let Some(image) = &plat.image {
+        c.not_blank(&path.key("image"), "`image`", image);
+    }
+    if let Some(install) = &plat.install {
+        c.not_blank(&path.key("install"), "`install`", install);
+    }
 }
 
 fn check_stages(c: &mut Checker, path: &P, stages: &[Stage]) {
@@ -60,6 +107,12 @@ fn check_stages(c: &mut Checker, path: &P, stages: &[Stage]) {
         }
         for (j, command) in stage.commands.iter().enumerate() {
             c.not_blank(&here.key("commands").index(j), "a command", command);
+            if command.contains("${{") {
+                c.report(
+                    &here.key("commands").index(j),
+                    "a command must not contain `${{ ... }}`: GitHub pastes the expression into the script before the shell runs it (script injection); use the shell's own variables (`$GITHUB_REF_NAME`) or `env:` in a hand-written job instead".into(),
+                );
+            }
         }
     }
 }

@@ -4,7 +4,9 @@
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
-use crate::manifest::{did_you_mean, CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN};
+use crate::manifest::{
+    did_you_mean, ACTION_COMMIT_PATTERN, CHECK_ID_PATTERN, DATE_PATTERN, DNS_LABEL_PATTERN,
+};
 use crate::manifest::{PROBE_PATH_PATTERN, QUANTITY_PATTERN, STAGE_NAME_PATTERN};
 
 /// A value of the wrong type, with a hint when quotes are the likely fix.
@@ -134,6 +136,7 @@ pub(super) fn describe_pattern(pattern: &str) -> String {
         DNS_LABEL_PATTERN => "a DNS-1123 label (lowercase letters, digits and `-`, starting with a letter, ending with a letter or digit, at most 63 characters)".into(),
         STAGE_NAME_PATTERN => "a stage name (lowercase letters, digits, `-` and `_`, at most 63 characters)".into(),
         CHECK_ID_PATTERN => "a check ID like `PLAT101`".into(),
+        ACTION_COMMIT_PATTERN => "a full commit SHA (40 lowercase hex digits, e.g. from `git ls-remote`), not a tag or a short SHA".into(),
         DATE_PATTERN => "a date written `YYYY-MM-DD`".into(),
         PROBE_PATH_PATTERN => "an HTTP path starting with `/`".into(),
         QUANTITY_PATTERN => "a quantity such as `250m`, `0.5`, `128Mi` or `1Gi`".into(),
