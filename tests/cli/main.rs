@@ -20,6 +20,7 @@ mod manifest;
 mod new;
 mod pipe;
 mod prompt;
+mod push;
 mod rules;
 mod safety;
 mod servers;
