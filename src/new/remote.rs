@@ -107,3 +107,50 @@ pub fn push(req: &NewRequest, outcome: &GitOutcome, net: &Network) -> Result<()>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_git_url_form_and_shorthand_is_a_remote() {
+        for (text, origin) in [
+            ("git@github.com:acme/api.git", "git@github.com:acme/api.git"),
+            (
+                "ssh://git@git.acme.example:2222/acme/api.git",
+                "ssh://git@git.acme.example:2222/acme/api.git",
+            ),
+            (
+                "https://git.acme.example/acme/api.git",
+                "https://git.acme.example/acme/api.git",
+            ),
+            (
+                "http://127.0.0.1:8080/api.git",
+                "http://127.0.0.1:8080/api.git",
+            ),
+            ("file:///srv/git/api.git", "file:///srv/git/api.git"),
+            ("git://127.0.0.1/api.git", "git://127.0.0.1/api.git"),
+            ("gh:acme/api", "https://github.com/acme/api.git"),
+            ("gl:group/sub/api", "https://gitlab.com/group/sub/api.git"),
+        ] {
+            let remote = RemoteRequest::parse(text, true).unwrap();
+            assert_eq!(remote.url.to_string(), origin, "{text}");
+        }
+    }
+
+    #[test]
+    fn credentials_and_non_urls_are_refused_without_repeating_a_secret() {
+        for text in [
+            "https://bot:hunter2@git.acme.example/acme/api.git",
+            "https://hunter2@git.acme.example/acme/api.git",
+            "ssh://git:hunter2@git.acme.example/acme/api.git",
+            "ftp://hunter2@h.example/api.git",
+            "./api",
+            "gh:acme",
+        ] {
+            let err = RemoteRequest::parse(text, false).unwrap_err();
+            assert!(err.is::<InputError>(), "{text}: {err}");
+            assert!(!format!("{err:#}").contains("hunter2"), "{text}: {err:#}");
+        }
+    }
+}

@@ -105,3 +105,38 @@ fn may_push() -> bool {
 
 /// The error for a receive-pack nobody asked for.
 const READ_ONLY: &str = "plat only pushes for `plat new --push`; this connection may only read";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A push outside `plat new --push` (no permit) stops at the
+    /// transport, before anything is sent; with a permit it gets as far as
+    /// the server (none listens here).
+    #[test]
+    fn receive_pack_needs_a_permit_on_this_thread() {
+        register(&Network {
+            connect_timeout: Duration::from_millis(500),
+            ..Network::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let spec = ["refs/heads/main:refs/heads/main"];
+        for url in ["https://127.0.0.1:9/x.git", "ssh://git@127.0.0.1:9/x.git"] {
+            let mut remote = repo.remote_anonymous(url).unwrap();
+            let err = remote.push(&spec, None).unwrap_err();
+            assert!(err.message().contains(READ_ONLY), "{url}: {err}");
+            let permitted = {
+                let _permit = PushPermit::acquire();
+                remote.push(&spec, None).unwrap_err()
+            };
+            assert!(
+                !permitted.message().contains(READ_ONLY),
+                "{url}: {permitted}"
+            );
+            let after = remote.push(&spec, None).unwrap_err();
+            assert!(after.message().contains(READ_ONLY), "{url}: {after}");
+        }
+    }
+}
