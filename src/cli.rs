@@ -261,6 +261,12 @@ pub struct NewArgs {
     /// The tag, branch or commit of a template from git (the same as `?ref=REF`)
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
+    /// Set `origin` of the new repository: a git URL without credentials, or gh:OWNER/REPO, gl:GROUP/REPO
+    #[arg(long, value_name = "URL", conflicts_with = "no_git")]
+    pub remote: Option<String>,
+    /// Push the first commit's branch to --remote and make it the upstream
+    #[arg(long, requires = "remote")]
+    pub push: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

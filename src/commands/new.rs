@@ -12,7 +12,9 @@ use super::{config, output, prompt};
 use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
 use crate::error::{exit, InputError};
+use crate::fetch::Network;
 use crate::new::answers::{Inputs, Prompter};
+use crate::new::remote::RemoteRequest;
 use crate::new::{self, NewRequest, Prepared};
 use crate::template::{Definition, Plan, Template};
 use crate::util::read::{self, Input};
@@ -30,6 +32,9 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
         ..fetching
     };
     let sources = sources::sources(env, &config::load(env)?, fetching, ui)?;
+    if let Some(remote) = &req.remote {
+        remote.check_offline(sources.network.offline)?;
+    }
     let template = sources.load(&sources.parse(&args.template, args.reference.as_deref())?)?;
     ui.detail(format!(
         "template {} {} from {}",
@@ -52,14 +57,51 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     let git = new::write::write(&req, &plan, &new::commit_message(template))?;
     report_created(&req.target, def, &plan, ui);
     report_git(&git, &req.target, ui);
+    let pushed = match (push(&req, &git, &sources.network, ui), args.format) {
+        // No next steps after a failed push: the error says what to do.
+        (Err(e), Format::Human) => return Err(e),
+        (pushed, _) => pushed,
+    };
     match args.format {
-        Format::Json => output::json(&created_json(summary, &plan, &git)?)?,
+        Format::Json => output::json(&created_json(
+            summary,
+            &plan,
+            &git,
+            req.remote.as_ref(),
+            pushed.is_ok(),
+        )?)?,
         Format::Human => ui.say(format!(
             "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
             req.target.display()
         )),
     }
+    pushed?;
     Ok(exit::SUCCESS)
+}
+
+/// `--remote`, and with `--push` the push: said on stderr; a failed push
+/// is the command's error once the result is reported.
+fn push(req: &NewRequest, git: &GitOutcome, net: &Network, ui: Ui) -> Result<()> {
+    let Some(remote) = &req.remote else {
+        return Ok(());
+    };
+    if !remote.push {
+        ui.status(
+            "Remote",
+            format!("origin is {}; nothing pushed", remote.url),
+        );
+        return Ok(());
+    }
+    ui.status("Pushing", format!("{} to {}", req.branch, remote.url));
+    new::remote::push(req, git, net)?;
+    ui.status(
+        "Pushed",
+        format!(
+            "{} to {}; its upstream is origin/{}",
+            req.branch, remote.url, req.branch
+        ),
+    );
+    Ok(())
 }
 
 /// Resolves the answers, prompting when plat may, and shows the warnings
@@ -94,15 +136,20 @@ fn report_created(target: &Path, def: &Definition, plan: &Plan, ui: Ui) {
     );
 }
 
-/// `--format json` after a write: the summary, the files and the commit.
+/// `--format json` after a write: the summary, the files, the commit and
+/// the remote (credential-free) with whether it was pushed.
 fn created_json(
     mut doc: serde_json::Value,
     plan: &Plan,
     git: &GitOutcome,
+    remote: Option<&RemoteRequest>,
+    pushed: bool,
 ) -> Result<serde_json::Value> {
     doc["dry_run"] = false.into();
     doc["files"] = plan.files.iter().map(|f| f.path.as_str()).collect();
     doc["git"] = serde_json::to_value(git)?;
+    doc["git"]["remote"] = remote.map(|r| r.url.to_string()).into();
+    doc["git"]["pushed"] = (pushed && remote.is_some_and(|r| r.push)).into();
     doc["commit"] = match git {
         GitOutcome::Committed { commit, .. } => commit.as_str().into(),
         _ => serde_json::Value::Null,
@@ -215,6 +262,11 @@ fn request(args: &NewArgs, env: &Environment) -> Result<NewRequest> {
         render_timeout: env.render_timeout(RENDER_TIMEOUT)?,
         identity: env.identity.clone(),
         ceilings: env.ceilings.clone(),
+        remote: args
+            .remote
+            .as_deref()
+            .map(|url| RemoteRequest::parse(url, args.push))
+            .transpose()?,
     })
 }
 

@@ -1,11 +1,13 @@
 //! Templates from git: URLs (`url`), the cache of bare repositories plat
 //! fetches into (`cache`, `download`), what a ref names there (`refs`),
-//! and the network transports (smart HTTP on ureq and rustls, ssh through
+//! the network transports (smart HTTP on ureq and rustls, ssh through
 //! OpenSSH), registered with libgit2 only when a network source is used,
-//! so local runs never pay for them.
+//! so local runs never pay for them, and the one push plat makes
+//! (`push`: a new service's first branch, `plat new --push`).
 
 pub mod cache;
 mod download;
+pub mod push;
 pub mod refs;
 pub mod transport;
 
@@ -32,7 +34,7 @@ pub struct Silent;
 
 impl Reporter for Silent {}
 
-/// A fetch that failed: the server could not be reached, refused, or
+/// A fetch (or push) that failed: the server could not be reached, refused, or
 /// broke off. The message names the URL without credentials.
 #[derive(Debug)]
 pub struct FetchFailed(pub String);

@@ -7,6 +7,7 @@
 
 pub mod answers;
 pub mod manifest;
+pub mod remote;
 pub mod write;
 
 use anyhow::{bail, Result};
@@ -34,6 +35,8 @@ pub struct NewRequest {
     /// GIT_CEILING_DIRECTORIES: where the search for an enclosing
     /// repository stops.
     pub ceilings: Vec<PathBuf>,
+    /// `--remote` (and `--push`): `origin` of the new repository.
+    pub remote: Option<remote::RemoteRequest>,
 }
 
 /// A template with its answers: everything decided but the files.
@@ -50,7 +53,11 @@ pub fn preflight(req: &NewRequest) -> Result<()> {
     if req.git {
         git::check_branch(&req.branch)?;
     }
-    git::refuse_repository_files(&req.target, &git::enclosing(&req.target, &req.ceilings))?;
+    let around = git::enclosing(&req.target, &req.ceilings);
+    git::refuse_repository_files(&req.target, &around)?;
+    if let Some(remote) = &req.remote {
+        remote.preflight(req, &around)?;
+    }
     if !req.force && staging::target_state(&req.target)? == staging::TargetState::NonEmpty {
         bail!(InputError(not_empty(req)));
     }

@@ -2,6 +2,7 @@
 //! the first commit made there, then one rename into place. `--force` into
 //! an existing directory stages the same way and moves only the template's
 //! files. An error or interrupt at any point removes the staging directory.
+//! `--remote` becomes `origin` with the first commit, in the same step.
 
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,13 @@ pub fn write(req: &NewRequest, plan: &Plan, message: &str) -> Result<GitOutcome>
         staged.write_file(&f.path, &f.contents, f.executable)?;
     }
     let files = committed(plan);
-    let commit = |dir: &Path| git::first_commit(dir, &req.branch, &files, message, &req.identity);
+    let commit = |dir: &Path| -> Result<GitOutcome> {
+        let outcome = git::first_commit(dir, &req.branch, &files, message, &req.identity)?;
+        if let Some(remote) = &req.remote {
+            git::remote::add_origin(dir, &remote.url.to_string())?;
+        }
+        Ok(outcome)
+    };
     // A new repository is built in the staging directory, so it is part of
     // the all-or-nothing step; `--force` into an existing directory adds
     // the files after they are moved.

@@ -231,6 +231,13 @@ fn split_subdir(body: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// A repository named by a git URL or a `gh:`/`gl:` shorthand, with no
+/// `//path` or `?ref=`: what `plat new --remote` takes. `Ok(None)` when
+/// `text` has no such shape.
+pub fn repository_url(text: &str) -> Result<Option<GitUrl>> {
+    Ok(git_base(text)?.map(|git| git.url))
+}
+
 /// A shorthand or URL, with no subdirectory or ref yet.
 fn git_base(base: &str) -> Result<Option<GitSpec>> {
     let url = if let Some(repo) = base.strip_prefix("gh:") {

@@ -24,6 +24,7 @@ mod new;
 mod pipe;
 mod pipeline;
 mod prompt;
+mod push;
 mod rules;
 mod safety;
 mod servers;

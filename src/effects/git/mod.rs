@@ -1,12 +1,13 @@
 //! Git without a `git` binary: where a path's repository is (libgit2), and
 //! the first commit of a new project ([`first_commit`], which writes its
-//! objects as one packfile itself, [`pack`]).
+//! objects as one packfile itself, [`pack`]) and its remote ([`remote`]).
 
 pub mod branch;
 mod first_commit;
 mod hashing;
 mod index;
 mod pack;
+pub mod remote;
 
 pub use first_commit::{first_commit, Committed};
 

@@ -1,6 +1,7 @@
 //! Smart HTTP for libgit2 on ureq and rustls, registered for `http://`
-//! and `https://` (stateless RPC, shaped like the git2-curl crate). Only
-//! fetching: the ref advertisement and upload-pack; pushing is refused.
+//! and `https://` (stateless RPC, shaped like the git2-curl crate): the
+//! ref advertisement and upload-pack to fetch; receive-pack to push, only
+//! under a [`super::PushPermit`] (`plat new --push`).
 //! Certificates, proxies and credentials work as for git (docs/networks.md,
 //! "https"); no credential is ever shown in a message.
 
@@ -21,7 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub use proxy::ProxyEnv;
 pub use tokens::{token_variable, Tokens};
 
-use exchange::{Failure, Target};
+use exchange::{Failure, GitService, Target};
 use session::Session;
 use tls::ExtraRoots;
 
@@ -42,8 +43,14 @@ pub struct HttpSettings {
     pub tokens: Tokens,
 }
 
-/// Largest request body (libgit2's wants and haves) plat sends.
-const MAX_REQUEST: usize = 32 * 1024 * 1024;
+/// Largest request body plat sends: libgit2's wants and haves for a
+/// fetch, a new service's first commit for a push.
+fn max_request(service: GitService) -> usize {
+    match service {
+        GitService::UploadPack => 32 * 1024 * 1024,
+        GitService::ReceivePack => 128 * 1024 * 1024,
+    }
+}
 
 /// What plat takes from git's configuration, read once, at the first
 /// http request.
@@ -120,16 +127,25 @@ impl SmartSubtransport for HttpTransport {
         let stream = || -> Result<Box<dyn SmartSubtransportStream>, Failure> {
             let mut session = lock(&self.session)?;
             session.start(url)?;
+            let service = match action {
+                Service::UploadPackLs | Service::UploadPack => GitService::UploadPack,
+                Service::ReceivePackLs | Service::ReceivePack if super::may_push() => {
+                    GitService::ReceivePack
+                }
+                Service::ReceivePackLs | Service::ReceivePack => {
+                    return Err(Failure::new(super::READ_ONLY))
+                }
+            };
             match action {
-                Service::UploadPackLs => Ok(Box::new(session.advertise()?)),
-                Service::UploadPack => Ok(Box::new(UploadStream {
+                Service::UploadPackLs | Service::ReceivePackLs => {
+                    Ok(Box::new(session.advertise(service)?))
+                }
+                Service::UploadPack | Service::ReceivePack => Ok(Box::new(RpcStream {
                     session: Arc::clone(&self.session),
+                    service,
                     request: Vec::new(),
                     response: None,
                 })),
-                Service::ReceivePackLs | Service::ReceivePack => Err(Failure::new(
-                    "plat only reads from git servers; it never pushes",
-                )),
             }
         };
         stream().map_err(Failure::into_git)
@@ -195,19 +211,20 @@ impl Write for ResponseStream {
     }
 }
 
-/// One `POST git-upload-pack`: libgit2 writes the request, then reads the
-/// answer; the request is sent at the first read.
-struct UploadStream {
+/// One `POST git-upload-pack` or `git-receive-pack`: libgit2 writes the
+/// request, then reads the answer; the request is sent at the first read.
+struct RpcStream {
     session: Arc<Mutex<Session>>,
+    service: GitService,
     request: Vec<u8>,
     response: Option<ResponseStream>,
 }
 
-impl Read for UploadStream {
+impl Read for RpcStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.response.is_none() {
             let response = lock(&self.session)
-                .and_then(|mut s| s.upload(&self.request))
+                .and_then(|mut s| s.rpc(self.service, &self.request))
                 .map_err(Failure::into_io)?;
             self.request = Vec::new();
             self.response = Some(response);
@@ -219,15 +236,17 @@ impl Read for UploadStream {
     }
 }
 
-impl Write for UploadStream {
+impl Write for RpcStream {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.response.is_some() {
             return Err(io::Error::other("the request was already sent"));
         }
-        if self.request.len().saturating_add(data.len()) > MAX_REQUEST {
+        let max = max_request(self.service);
+        if self.request.len().saturating_add(data.len()) > max {
             return Err(io::Error::other(format!(
-                "the fetch request grew over {} MiB",
-                MAX_REQUEST / 1024 / 1024
+                "the {} request grew over {} MiB",
+                self.service.doing(),
+                max / 1024 / 1024
             )));
         }
         self.request.extend_from_slice(data);

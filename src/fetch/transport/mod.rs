@@ -2,13 +2,16 @@
 //! without its `https` and `ssh` features (they initialise OpenSSL in every
 //! process that touches git2); plat brings its own: smart HTTP on ureq and
 //! rustls ([`http`]) and ssh through the OpenSSH client ([`ssh`]). They are
-//! registered the first time a network source is fetched, never before.
-//! `file://` and `git://` are libgit2's own.
+//! registered the first time a network source is fetched (or a new
+//! service pushed), never before. `file://` and `git://` are libgit2's own.
+//! They read (upload-pack) for any caller, and write (receive-pack) only
+//! while a [`PushPermit`] is held on the same thread: a fetch never pushes.
 
 pub mod http;
 pub mod ssh;
 
 use anyhow::Result;
+use std::cell::Cell;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -69,5 +72,71 @@ fn set_libgit2_timeouts(net: &Network) -> std::result::Result<(), String> {
         git2::opts::set_server_connect_timeout_in_milliseconds(ms(net.connect_timeout))
             .and_then(|()| git2::opts::set_server_timeout_in_milliseconds(ms(net.idle_timeout)))
             .map_err(|e| e.message().to_string())
+    }
+}
+
+thread_local! {
+    /// True while this thread holds a [`PushPermit`].
+    static PUSHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Lets the transports run receive-pack on this thread until dropped.
+/// libgit2 drives a transport on the thread that called it, so a fetch on
+/// any other thread (or after the push) is still refused one.
+pub(crate) struct PushPermit(());
+
+impl PushPermit {
+    pub(crate) fn acquire() -> PushPermit {
+        PUSHING.with(|p| p.set(true));
+        PushPermit(())
+    }
+}
+
+impl Drop for PushPermit {
+    fn drop(&mut self) {
+        PUSHING.with(|p| p.set(false));
+    }
+}
+
+/// True when this thread may push (it holds a [`PushPermit`]).
+fn may_push() -> bool {
+    PUSHING.with(Cell::get)
+}
+
+/// The error for a receive-pack nobody asked for.
+const READ_ONLY: &str = "plat only pushes for `plat new --push`; this connection may only read";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A push outside `plat new --push` (no permit) stops at the
+    /// transport, before anything is sent; with a permit it gets as far as
+    /// the server (none listens here).
+    #[test]
+    fn receive_pack_needs_a_permit_on_this_thread() {
+        register(&Network {
+            connect_timeout: Duration::from_millis(500),
+            ..Network::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let spec = ["refs/heads/main:refs/heads/main"];
+        for url in ["https://127.0.0.1:9/x.git", "ssh://git@127.0.0.1:9/x.git"] {
+            let mut remote = repo.remote_anonymous(url).unwrap();
+            let err = remote.push(&spec, None).unwrap_err();
+            assert!(err.message().contains(READ_ONLY), "{url}: {err}");
+            let permitted = {
+                let _permit = PushPermit::acquire();
+                remote.push(&spec, None).unwrap_err()
+            };
+            assert!(
+                !permitted.message().contains(READ_ONLY),
+                "{url}: {permitted}"
+            );
+            let after = remote.push(&spec, None).unwrap_err();
+            assert!(after.message().contains(READ_ONLY), "{url}: {after}");
+        }
     }
 }

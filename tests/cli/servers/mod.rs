@@ -81,12 +81,18 @@ impl Drop for Server {
 /// `git daemon` serving every repository under `base` (read-only, no
 /// `git-daemon-export-ok` needed) on a free port.
 pub fn git_daemon(base: &Path) -> Server {
+    git_daemon_with(base, &[])
+}
+
+/// [`git_daemon`] with `extra` options (`--enable=receive-pack`).
+pub fn git_daemon_with(base: &Path, extra: &[&str]) -> Server {
     // git-daemon itself, not `git daemon`, which would leave it running
     // when killed.
     let daemon = need("git-daemon");
     let port = free_port();
     let child = std::process::Command::new(daemon)
         .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
+        .args(extra)
         .arg(format!("--port={port}"))
         .arg(format!("--base-path={}", base.display()))
         .arg(base)

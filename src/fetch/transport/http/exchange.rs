@@ -47,14 +47,46 @@ pub(super) fn agent(net: &Network, proxy: Option<&Chosen>, roots: &ExtraRoots) -
     ureq::Agent::with_parts(config, connector, DefaultResolver::default())
 }
 
-/// A GET (`upload` None) or a POST of `upload` to git-upload-pack.
+/// Which of git's services a connection speaks to: upload-pack to fetch,
+/// receive-pack to push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::fetch::transport) enum GitService {
+    UploadPack,
+    ReceivePack,
+}
+
+impl GitService {
+    /// `git-upload-pack`, `git-receive-pack`: the path of its POST and the
+    /// `service=` of its ref advertisement.
+    pub(super) fn program(self) -> &'static str {
+        match self {
+            GitService::UploadPack => "git-upload-pack",
+            GitService::ReceivePack => "git-receive-pack",
+        }
+    }
+
+    /// `application/x-git-upload-pack-<kind>`.
+    pub(super) fn content_type(self, kind: &str) -> String {
+        format!("application/x-{}-{kind}", self.program())
+    }
+
+    /// What the exchange does, for messages: `fetch`, `push`.
+    pub(super) fn doing(self) -> &'static str {
+        match self {
+            GitService::UploadPack => "fetch",
+            GitService::ReceivePack => "push",
+        }
+    }
+}
+
+/// A GET (`post` None) or a POST of a request body to `service`.
 pub(super) fn send(
     agent: &ureq::Agent,
     url: &Url,
     auth: Option<&Secret>,
-    upload: Option<&[u8]>,
+    post: Option<(GitService, &[u8])>,
 ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
-    match upload {
+    match post {
         None => {
             let mut request = agent.get(url.as_str()).header("Accept", "*/*");
             if let Some(auth) = auth {
@@ -62,11 +94,11 @@ pub(super) fn send(
             }
             request.call()
         }
-        Some(body) => {
+        Some((service, body)) => {
             let mut request = agent
                 .post(url.as_str())
-                .header("Content-Type", "application/x-git-upload-pack-request")
-                .header("Accept", "application/x-git-upload-pack-result");
+                .header("Content-Type", service.content_type("request"))
+                .header("Accept", service.content_type("result"));
             if let Some(auth) = auth {
                 request = request.header("Authorization", auth.expose());
             }

@@ -1,22 +1,18 @@
 //! One connection of libgit2 to one repository over smart HTTP, in
 //! stateless RPC: the ref advertisement (`GET info/refs`, following
 //! redirects as git does and keeping the redirected base), credentials
-//! when the server asks, and each `POST git-upload-pack` after it.
+//! when the server asks, and each `POST git-upload-pack` (or, for a push,
+//! `git-receive-pack`) after it.
 
 use std::io::Read;
 use url::Url;
 
 use super::auth::{self, Attempts, Credential, Sources};
 use super::endpoint::{self, UrlUserinfo};
-use super::exchange::{self, Failure, Target};
+use super::exchange::{self, Failure, GitService, Target};
 use super::proxy::{self, Chosen};
 use super::{git_http_config, printable, ResponseStream};
 use crate::fetch::Network;
-
-const LS_TAIL: &str = "/info/refs?service=git-upload-pack";
-const LS_TYPE: &str = "application/x-git-upload-pack-advertisement";
-const PACK_TAIL: &str = "/git-upload-pack";
-const PACK_TYPE: &str = "application/x-git-upload-pack-result";
 
 /// Redirects followed for one ref advertisement (git allows about as many).
 const MAX_REDIRECTS: u32 = 10;
@@ -52,7 +48,7 @@ impl Session {
     pub(super) fn start(&mut self, raw: &str) -> Result<(), Failure> {
         if self.net.offline {
             return Err(Failure::new(format!(
-                "plat is offline (--offline or PLAT_OFFLINE) and will not fetch {}",
+                "plat is offline (--offline or PLAT_OFFLINE) and will not reach {}",
                 endpoint::redact(raw)
             )));
         }
@@ -69,10 +65,11 @@ impl Session {
             .ok_or_else(|| Failure::new("the http transport was used before it had a URL"))
     }
 
-    /// `GET info/refs`: the ref advertisement, after any redirects and
-    /// credentials it takes.
-    pub(super) fn advertise(&mut self) -> Result<ResponseStream, Failure> {
-        let mut url = endpoint::join(&self.original_url()?, LS_TAIL).map_err(Failure::new)?;
+    /// `GET info/refs?service=...`: the ref advertisement, after any
+    /// redirects and credentials it takes.
+    pub(super) fn advertise(&mut self, service: GitService) -> Result<ResponseStream, Failure> {
+        let tail = format!("/info/refs?service={}", service.program());
+        let mut url = endpoint::join(&self.original_url()?, &tail).map_err(Failure::new)?;
         if self.auth.is_none() {
             self.auth = auth::remembered(&url);
         }
@@ -82,7 +79,7 @@ impl Session {
             let (response, target) = self.send(&url, None)?;
             match response.status().as_u16() {
                 200 => {
-                    expect_type(&response, LS_TYPE, &url)?;
+                    expect_type(&response, &service.content_type("advertisement"), &url)?;
                     self.base = Some(endpoint::base_of(&url).map_err(Failure::new)?);
                     if let Some(credential) = self.credential_for(&url) {
                         auth::accepted(credential);
@@ -95,38 +92,45 @@ impl Session {
                 }
                 401 => self.authenticate(&url, 401)?,
                 403 if self.credential_for(&url).is_some() => self.authenticate(&url, 403)?,
-                status => return Err(status_failure(status, &url)),
+                status => return Err(status_failure(status, &url, service)),
             }
         }
     }
 
-    /// `POST git-upload-pack` with `body` (libgit2's wants and haves), at
-    /// the base `info/refs` answered from.
-    pub(super) fn upload(&mut self, body: &[u8]) -> Result<ResponseStream, Failure> {
+    /// `POST git-upload-pack` with `body` (libgit2's wants and haves), or
+    /// `POST git-receive-pack` (the ref updates and their pack), at the
+    /// base `info/refs` answered from.
+    pub(super) fn rpc(
+        &mut self,
+        service: GitService,
+        body: &[u8],
+    ) -> Result<ResponseStream, Failure> {
         interrupted()?;
         let base = match &self.base {
             Some(base) => base.clone(),
             None => self.original_url()?,
         };
-        let url = endpoint::join(&base, PACK_TAIL).map_err(Failure::new)?;
-        let (response, target) = self.send(&url, Some(body))?;
+        let tail = format!("/{}", service.program());
+        let url = endpoint::join(&base, &tail).map_err(Failure::new)?;
+        let (response, target) = self.send(&url, Some((service, body)))?;
+        let doing = service.doing();
         match response.status().as_u16() {
             200 => {
-                expect_type(&response, PACK_TYPE, &url)?;
+                expect_type(&response, &service.content_type("result"), &url)?;
                 Ok(stream(response, target, None))
             }
             status @ (401 | 403) => Err(Failure::with_code(
                 git2::ErrorCode::Auth,
                 format!(
-                    "{} refused plat's credentials for the fetch itself (HTTP {status}) after accepting them for the list of refs",
+                    "{} refused plat's credentials for the {doing} itself (HTTP {status}) after accepting them for the list of refs",
                     endpoint::shown(&url)
                 ),
             )),
             301 | 302 | 303 | 307 | 308 => Err(Failure::new(format!(
-                "{} redirected the fetch itself; like git, plat follows redirects only on the first request",
+                "{} redirected the {doing} itself; like git, plat follows redirects only on the first request",
                 endpoint::shown(&url)
             ))),
-            status => Err(status_failure(status, &url)),
+            status => Err(status_failure(status, &url, service)),
         }
     }
 
@@ -135,7 +139,7 @@ impl Session {
     fn send(
         &mut self,
         url: &Url,
-        body: Option<&[u8]>,
+        body: Option<(GitService, &[u8])>,
     ) -> Result<(ureq::http::Response<ureq::Body>, Target), Failure> {
         let git = git_http_config();
         let chosen =
@@ -277,9 +281,13 @@ fn expect_type(
     }))
 }
 
-fn status_failure(status: u16, url: &Url) -> Failure {
+fn status_failure(status: u16, url: &Url, service: GitService) -> Failure {
     let shown = endpoint::shown(url);
     match status {
+        403 if service == GitService::ReceivePack => Failure::with_code(
+            git2::ErrorCode::Auth,
+            format!("{shown}: pushing is forbidden (HTTP 403): the server lets nobody push there without credentials, or the credentials it was given may only read"),
+        ),
         404 => Failure::with_code(
             git2::ErrorCode::NotFound,
             format!("{shown}: no git repository there (HTTP 404); check the URL"),

@@ -170,6 +170,7 @@ impl Program {
 pub(super) fn arguments(
     variant: Variant,
     target: &SshTarget,
+    service: &str,
     settings: &SshSettings,
     connect_timeout: Duration,
 ) -> Result<Vec<String>> {
@@ -202,7 +203,7 @@ pub(super) fn arguments(
         }
     }
     args.push(target.destination());
-    args.push(target.remote_command("git-upload-pack"));
+    args.push(target.remote_command(service));
     Ok(args)
 }
 
@@ -319,6 +320,7 @@ mod tests {
         let args = arguments(
             Variant::Ssh,
             &t,
+            "git-upload-pack",
             &settings(None, None, None),
             Duration::from_millis(1500),
         )
@@ -339,7 +341,14 @@ mod tests {
         );
         let mut interactive = settings(None, None, None);
         interactive.interactive = true;
-        let args = arguments(Variant::Ssh, &t, &interactive, Duration::from_secs(10)).unwrap();
+        let args = arguments(
+            Variant::Ssh,
+            &t,
+            "git-upload-pack",
+            &interactive,
+            Duration::from_secs(10),
+        )
+        .unwrap();
         assert!(!args.iter().any(|a| a.contains("BatchMode")), "{args:?}");
     }
 
@@ -347,7 +356,8 @@ mod tests {
     fn other_clients_get_only_what_they_understand() {
         let t = SshTarget::parse("ssh://h.example:2222/r.git").unwrap();
         let s = settings(None, None, None);
-        let plink = arguments(Variant::Plink, &t, &s, Duration::from_secs(5)).unwrap();
+        let up = "git-upload-pack";
+        let plink = arguments(Variant::Plink, &t, up, &s, Duration::from_secs(5)).unwrap();
         assert_eq!(
             plink,
             [
@@ -358,11 +368,14 @@ mod tests {
                 "git-upload-pack '/r.git'"
             ]
         );
-        let err = arguments(Variant::Simple, &t, &s, Duration::from_secs(5)).unwrap_err();
+        let err = arguments(Variant::Simple, &t, up, &s, Duration::from_secs(5)).unwrap_err();
         assert!(err.to_string().contains("cannot be given a port"), "{err}");
         let t = SshTarget::parse("h.example:r.git").unwrap();
-        let simple = arguments(Variant::Simple, &t, &s, Duration::from_secs(5)).unwrap();
+        let simple = arguments(Variant::Simple, &t, up, &s, Duration::from_secs(5)).unwrap();
         assert_eq!(simple, ["h.example", "git-upload-pack 'r.git'"]);
+        let push = "git-receive-pack";
+        let simple = arguments(Variant::Simple, &t, push, &s, Duration::from_secs(5)).unwrap();
+        assert_eq!(simple, ["h.example", "git-receive-pack 'r.git'"]);
     }
 
     #[test]

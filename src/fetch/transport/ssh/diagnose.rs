@@ -69,6 +69,8 @@ pub(super) struct Connection {
     pub host: String,
     pub port: Option<u16>,
     pub path: String,
+    /// What the server runs: `git-upload-pack` or `git-receive-pack`.
+    pub service: &'static str,
     /// ssh runs with BatchMode: it cannot ask for a passphrase.
     pub batch: bool,
     pub connect_timeout: Duration,
@@ -133,8 +135,9 @@ pub(super) fn explain(conn: &Connection, stderr: &str, ending: &Ending) -> Strin
     ]) {
         return format!("ssh: cannot find the host {host} ({line}); check its spelling, or the `Host` entry in ~/.ssh/config if it is an alias");
     }
-    if let Some(line) = find(&["upload-pack"]).filter(|l| is_missing(l)) {
-        return format!("ssh: {host} has no git-upload-pack on its PATH ({line}); is it a git server? plat needs git installed there");
+    let service = conn.service;
+    if let Some(line) = find(&[service.trim_start_matches("git-")]).filter(|l| is_missing(l)) {
+        return format!("ssh: {host} has no {service} on its PATH ({line}); is it a git server? plat needs git installed there");
     }
     if let Some(line) = find(&[
         "does not appear to be a git repository",
@@ -144,7 +147,12 @@ pub(super) fn explain(conn: &Connection, stderr: &str, ending: &Ending) -> Strin
         "no such repository",
         "access denied",
     ]) {
-        return format!("ssh: no repository `{}` on {host} that you may read ({line}); check the path (an scp-like `host:path` is relative to the login's home directory) and that your key has access", printable(&conn.path));
+        let may = if service == "git-receive-pack" {
+            "push to"
+        } else {
+            "read"
+        };
+        return format!("ssh: no repository `{}` on {host} that you may {may} ({line}); check the path (an scp-like `host:path` is relative to the login's home directory) and that your key has access", printable(&conn.path));
     }
     let said = said(&lines);
     if let Ending::Closed(Some(status)) = ending {
@@ -156,7 +164,8 @@ pub(super) fn explain(conn: &Connection, stderr: &str, ending: &Ending) -> Strin
         Ending::Silent(after) => format!("ssh: {host} sent nothing for {}; giving up (PLAT_NETWORK_TIMEOUT_MS sets how long plat waits){said}", seconds(*after)),
         Ending::Closed(status) => {
             let status = status.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
-            format!("ssh: the connection to {} ended before the fetch finished{status}{said}", conn.destination)
+            let doing = if service == "git-receive-pack" { "push" } else { "fetch" };
+            format!("ssh: the connection to {} ended before the {doing} finished{status}{said}", conn.destination)
         }
     }
 }
@@ -218,6 +227,7 @@ mod tests {
             host: "h.example".into(),
             port: Some(2222),
             path: "/acme.git".into(),
+            service: "git-upload-pack",
             batch: true,
             connect_timeout: Duration::from_millis(1500),
             idle_timeout: Duration::from_secs(30),

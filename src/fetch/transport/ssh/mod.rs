@@ -1,9 +1,9 @@
 //! ssh for libgit2 through the OpenSSH client, as git does it: ssh-agent,
 //! `~/.ssh/config`, keys with passphrases, known_hosts and
 //! `GIT_SSH_COMMAND` work because ssh itself does the work. plat starts
-//! the client with `[options] [user@]host "git-upload-pack '<path>'"` and
-//! speaks git's protocol over its stdin and stdout. plat only reads:
-//! pushing is refused.
+//! the client with `[options] [user@]host "git-upload-pack '<path>'"` (or
+//! `git-receive-pack` to push, only under a [`super::PushPermit`]) and
+//! speaks git's protocol over its stdin and stdout.
 
 mod command;
 mod diagnose;
@@ -67,16 +67,18 @@ impl SmartSubtransport for Ssh {
         action: Service,
     ) -> std::result::Result<Box<dyn SmartSubtransportStream>, git2::Error> {
         let refuse = |message: String| git2::Error::from_str(&message.replace('\0', " "));
-        match action {
-            Service::UploadPackLs => match connect(url, super::settings()) {
-                Ok(stream) => Ok(Box::new(stream)),
-                Err(e) => Err(refuse(format!("{e:#}"))),
-            },
-            // libgit2 reuses the stream of UploadPackLs and never asks.
-            Service::UploadPack => Err(refuse("ssh: no connection to fetch over".into())),
-            Service::ReceivePackLs | Service::ReceivePack => Err(refuse(
-                "ssh: plat only reads from git servers; it never pushes".into(),
-            )),
+        let program = match action {
+            Service::UploadPackLs => "git-upload-pack",
+            Service::ReceivePackLs if super::may_push() => "git-receive-pack",
+            Service::ReceivePackLs => return Err(refuse(format!("ssh: {}", super::READ_ONLY))),
+            // git2 hands libgit2 the stream of the listing again and never asks.
+            Service::UploadPack | Service::ReceivePack => {
+                return Err(refuse("ssh: no connection to use".into()))
+            }
+        };
+        match connect(url, program, super::settings()) {
+            Ok(stream) => Ok(Box::new(stream)),
+            Err(e) => Err(refuse(format!("{e:#}"))),
         }
     }
 
@@ -85,18 +87,27 @@ impl SmartSubtransport for Ssh {
     }
 }
 
-/// Starts ssh for `url` and returns the stream git's protocol runs over.
-fn connect(url: &str, net: &Network) -> Result<SshStream> {
+/// Starts ssh for `url`, asking the server to run `service`
+/// (`git-upload-pack`, `git-receive-pack`), and returns the stream git's
+/// protocol runs over.
+fn connect(url: &str, service: &'static str, net: &Network) -> Result<SshStream> {
     let target = SshTarget::parse(url)?;
     let config = GitSshConfig::read()?;
     let program = Program::choose(&net.ssh, &config).settle(&target, net.connect_timeout);
-    let args = command::arguments(program.variant, &target, &net.ssh, net.connect_timeout)?;
+    let args = command::arguments(
+        program.variant,
+        &target,
+        service,
+        &net.ssh,
+        net.connect_timeout,
+    )?;
     let conn = Connection {
         program: program.command.to_string_lossy().into_owned(),
         destination: target.destination(),
         host: target.host.clone(),
         port: target.port,
         path: target.path.clone(),
+        service,
         batch: !net.ssh.interactive,
         connect_timeout: net.connect_timeout,
         idle_timeout: net.idle_timeout,

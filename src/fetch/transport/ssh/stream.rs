@@ -272,6 +272,7 @@ mod tests {
             host: "h.example".into(),
             port: None,
             path: "/t.git".into(),
+            service: "git-upload-pack",
             batch: true,
             connect_timeout: Duration::from_millis(idle_ms),
             idle_timeout: Duration::from_millis(idle_ms),
