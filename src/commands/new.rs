@@ -281,7 +281,7 @@ pub(super) fn read_values(path: &Path) -> Result<(String, BTreeMap<String, serde
     let (origin, text) = if values_from_stdin(Some(path)) {
         (
             "standard input".to_string(),
-            read::read_stdin_text(Input::Values)?,
+            prompt::read_stdin_text(Input::Values)?,
         )
     } else {
         (

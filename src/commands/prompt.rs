@@ -159,3 +159,13 @@ impl Dialoguer {
 fn failed(var: &Variable, e: dialoguer::Error) -> anyhow::Error {
     anyhow!("reading the answer for `{}`: {e}", var.name)
 }
+
+/// Standard input to its end, as text (`--values -`): it holds answers, so
+/// nothing is asked there afterwards.
+pub fn read_stdin_text(input: crate::util::read::Input) -> anyhow::Result<String> {
+    crate::util::read::read_stream_text(
+        std::io::stdin().lock(),
+        std::path::Path::new("standard input"),
+        input,
+    )
+}

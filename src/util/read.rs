@@ -273,13 +273,15 @@ pub fn read_text(path: &Path, input: Input) -> anyhow::Result<String> {
     text(path, read(path, input)?)
 }
 
-/// What `--values -` reads: standard input, never more than the limit of
-/// `input`, as UTF-8 text named "standard input" in errors.
-pub fn read_stdin_text(input: Input) -> anyhow::Result<String> {
-    let name = Path::new("standard input");
+/// `reader` (standard input for `--values -`) to its end as UTF-8 text,
+/// never more than the limit of `input`; `name` names it in errors.
+pub fn read_stream_text(
+    reader: impl std::io::Read,
+    name: &Path,
+    input: Input,
+) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
+    reader
         .take(input.limit() + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Refused::Io(e).into_error(name, input))?;
