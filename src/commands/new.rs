@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::environment::Environment;
+use super::output::{self, Schema};
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
-use super::{config, output, prompt};
+use super::{config, prompt};
 use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
 use crate::error::{exit, InputError};
@@ -39,11 +40,12 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     let plan = new::plan(&prepared, req.render_timeout)?;
     let template = &prepared.template;
     let def = &template.definition;
+    let mut recorded = serde_json::Map::new();
+    recorded.insert("name".into(), def.name.clone().into());
+    recorded.insert("version".into(), def.version.clone().into());
+    recorded.extend(template.origin.provenance());
     let summary = serde_json::json!({
-        "template": def.name,
-        "version": def.version,
-        "source": template.origin.to_string(),
-        "provenance": template.origin.provenance(),
+        "template": recorded,
         "target": req.target,
     });
     if args.dry_run {
@@ -53,7 +55,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     report_created(&req.target, def, &plan, ui);
     report_git(&git, &req.target, ui);
     match args.format {
-        Format::Json => output::json(&created_json(summary, &plan, &git)?)?,
+        Format::Json => output::document(Schema::NewResult, created_json(summary, &plan, &git)?)?,
         Format::Human => ui.say(format!(
             "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
             req.target.display()
@@ -94,20 +96,30 @@ fn report_created(target: &Path, def: &Definition, plan: &Plan, ui: Ui) {
     );
 }
 
-/// `--format json` after a write: the summary, the files and the commit.
+/// `--format json` after a write: the summary, the files and what git
+/// did (the commit only there, under `git`).
 fn created_json(
     mut doc: serde_json::Value,
     plan: &Plan,
     git: &GitOutcome,
 ) -> Result<serde_json::Value> {
     doc["dry_run"] = false.into();
-    doc["files"] = plan.files.iter().map(|f| f.path.as_str()).collect();
+    doc["files"] = files_json(plan);
     doc["git"] = serde_json::to_value(git)?;
-    doc["commit"] = match git {
-        GitOutcome::Committed { commit, .. } => commit.as_str().into(),
-        _ => serde_json::Value::Null,
-    };
     Ok(doc)
+}
+
+/// Every file of the plan, the same objects with and without `--dry-run`.
+fn files_json(plan: &Plan) -> serde_json::Value {
+    plan.files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path, "size": f.contents.len(), "kind": f.kind,
+                "executable": f.executable, "managed": f.managed,
+            })
+        })
+        .collect()
 }
 
 /// `--dry-run`: the plan, and nothing written.
@@ -121,17 +133,8 @@ fn dry_run(
     match args.format {
         Format::Json => {
             summary["dry_run"] = true.into();
-            summary["files"] = plan
-                .files
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "path": f.path, "size": f.contents.len(), "kind": f.kind,
-                        "executable": f.executable, "managed": f.managed,
-                    })
-                })
-                .collect();
-            output::json(&summary)?;
+            summary["files"] = files_json(plan);
+            output::document(Schema::NewResult, summary)?;
         }
         Format::Human => {
             let mut out = String::new();

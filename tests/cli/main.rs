@@ -22,6 +22,7 @@ mod pipe;
 mod prompt;
 mod rules;
 mod safety;
+mod schemas;
 mod servers;
 mod shell;
 mod sources;
