@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::environment::Environment;
 use super::output::{self, Schema};
 use super::sources::{self, Fetching};
-use super::ui::{Ui, BOLD};
+use super::ui::{Ui, BOLD, DIM};
 use super::{config, prompt};
 use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
@@ -38,6 +38,7 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     ));
     let prepared = prepare(&args, &req, template, ui)?;
     let plan = new::plan(&prepared, req.render_timeout)?;
+    let template_steps = new::guide::template_steps(&prepared)?;
     let template = &prepared.template;
     let def = &template.definition;
     let mut recorded = serde_json::Map::new();
@@ -56,10 +57,13 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     report_git(&git, &req.target, ui);
     match args.format {
         Format::Json => output::document(Schema::NewResult, created_json(summary, &plan, &git)?)?,
-        Format::Human => ui.say(format!(
-            "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
-            req.target.display()
-        )),
+        Format::Human => ui.say(next_steps(&new::guide::next_steps(
+            &req.target,
+            &req.branch,
+            &plan,
+            &git,
+            &template_steps,
+        ))),
     }
     Ok(exit::SUCCESS)
 }
@@ -120,6 +124,33 @@ fn files_json(plan: &Plan) -> serde_json::Value {
             })
         })
         .collect()
+}
+
+/// `Next steps` and its shell lines, their comments aligned.
+fn next_steps(steps: &[String]) -> String {
+    let split = |s: &str| -> (String, Option<String>) {
+        match s.split_once(" # ") {
+            Some((cmd, why)) => (cmd.trim_end().to_string(), Some(why.trim().to_string())),
+            None => (s.to_string(), None),
+        }
+    };
+    let width = steps
+        .iter()
+        .filter_map(|s| {
+            s.split_once(" # ")
+                .map(|(c, _)| c.trim_end().chars().count())
+        })
+        .filter(|&w| w <= 40)
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("\n{BOLD}Next steps{BOLD:#}");
+    for s in steps {
+        match split(s) {
+            (cmd, Some(why)) => out.push_str(&format!("\n  {cmd:<width$}  {DIM}# {why}{DIM:#}")),
+            (cmd, None) => out.push_str(&format!("\n  {cmd}")),
+        }
+    }
+    out
 }
 
 /// `--dry-run`: the plan, and nothing written.
