@@ -18,6 +18,7 @@ mod interrupt;
 mod lint;
 mod manifest;
 mod new;
+mod next_steps;
 mod pipe;
 mod prompt;
 mod rules;

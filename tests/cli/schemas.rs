@@ -340,7 +340,8 @@ fn every_published_schema_is_listed_and_well_formed() {
             jsonschema::meta::is_valid(&doc),
             "{name} is not a valid JSON Schema"
         );
-        if stem.contains(".v") {
+        // The schemas of what plat prints; platform.yaml's is generated.
+        if stem.contains(".v") && stem != "platform.v1" {
             assert_eq!(
                 doc["$id"],
                 format!("https://plat.dev/schemas/{name}"),
