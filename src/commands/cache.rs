@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::config;
 use super::environment::Environment;
-use super::output;
+use super::output::{self, Schema};
 use super::ui::{Ui, BOLD, DIM};
 use crate::cli::{CacheCommand, Format};
 use crate::error::{exit, InputError};
@@ -29,15 +29,18 @@ pub fn run(cmd: CacheCommand, ui: Ui, env: &Environment) -> Result<u8> {
 fn list(cache: &Cache, format: Format, ui: Ui) -> Result<u8> {
     let entries = cache.list()?;
     match format {
-        Format::Json => output::json(&json!({
-            "directory": cache.root,
-            "repositories": entries.iter().map(|e| json!({
-                "source": e.url,
-                "path": e.path,
-                "bytes": e.bytes,
-                "fetched": e.fetched.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_secs()),
-            })).collect::<Vec<_>>(),
-        }))?,
+        Format::Json => output::document(
+            Schema::CacheList,
+            json!({
+                "directory": cache.root,
+                "repositories": entries.iter().map(|e| json!({
+                    "source": e.url,
+                    "path": e.path,
+                    "bytes": e.bytes,
+                    "fetched": e.fetched.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_secs()),
+                })).collect::<Vec<_>>(),
+            }),
+        )?,
         Format::Human => {
             if entries.is_empty() {
                 ui.note(format!("plat's cache ({}) is empty", cache.root.display()));

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::json;
 
-use super::output;
+use super::output::{self, Schema};
 use super::ui::Ui;
 use crate::cli::{Format, ManifestCommand};
 use crate::error::{exit, InputError};
@@ -44,13 +44,16 @@ pub fn run(cmd: ManifestCommand, ui: Ui) -> Result<u8> {
                 Err(problems) => problems,
             };
             match format {
-                Format::Json => output::json(&json!({
-                    "file": shown,
-                    "valid": problems.is_empty(),
-                    "problems": problems.iter().map(|p| json!({
-                        "path": p.path, "line": p.line, "column": p.column, "message": p.message,
-                    })).collect::<Vec<_>>(),
-                }))?,
+                Format::Json => output::document(
+                    Schema::ManifestValidation,
+                    json!({
+                        "file": shown,
+                        "valid": problems.is_empty(),
+                        "problems": problems.iter().map(|p| json!({
+                            "path": p.path, "line": p.line, "column": p.column, "message": p.message,
+                        })).collect::<Vec<_>>(),
+                    }),
+                )?,
                 Format::Human => {
                     let mut out = String::new();
                     for p in &problems {

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::environment::Environment;
+use super::output::{self, Schema};
 use super::sources::{self, Fetching};
-use super::ui::{Ui, BOLD};
-use super::{config, output, prompt};
+use super::ui::{Ui, BOLD, DIM};
+use super::{config, prompt};
 use crate::cli::{Format, NewArgs};
 use crate::effects::git::GitOutcome;
 use crate::error::{exit, InputError};
@@ -42,13 +43,15 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
     ));
     let prepared = prepare(&args, &req, template, ui)?;
     let plan = new::plan(&prepared, req.render_timeout)?;
+    let template_steps = new::guide::template_steps(&prepared)?;
     let template = &prepared.template;
     let def = &template.definition;
+    let mut recorded = serde_json::Map::new();
+    recorded.insert("name".into(), def.name.clone().into());
+    recorded.insert("version".into(), def.version.clone().into());
+    recorded.extend(template.origin.provenance());
     let summary = serde_json::json!({
-        "template": def.name,
-        "version": def.version,
-        "source": template.origin.to_string(),
-        "provenance": template.origin.provenance(),
+        "template": recorded,
         "target": req.target,
     });
     if args.dry_run {
@@ -63,17 +66,25 @@ pub fn run(args: NewArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Resu
         (pushed, _) => pushed,
     };
     match args.format {
-        Format::Json => output::json(&created_json(
-            summary,
-            &plan,
-            &git,
-            req.remote.as_ref(),
-            pushed.is_ok(),
-        )?)?,
-        Format::Human => ui.say(format!(
-            "\n{BOLD}Next steps{BOLD:#}\n  cd {}\n  plat manifest validate\n  see README.md to build and run it",
-            req.target.display()
-        )),
+        Format::Json => output::document(
+            Schema::NewResult,
+            created_json(summary, &plan, &git, req.remote.as_ref(), pushed.is_ok())?,
+        )?,
+        Format::Human => {
+            let origin = match &req.remote {
+                None => new::guide::Origin::None,
+                Some(r) if r.push && pushed.is_ok() => new::guide::Origin::Pushed,
+                Some(_) => new::guide::Origin::Set,
+            };
+            ui.say(next_steps(&new::guide::next_steps(
+                &req.target,
+                &req.branch,
+                &plan,
+                &git,
+                origin,
+                &template_steps,
+            )))
+        }
     }
     pushed?;
     Ok(exit::SUCCESS)
@@ -136,8 +147,9 @@ fn report_created(target: &Path, def: &Definition, plan: &Plan, ui: Ui) {
     );
 }
 
-/// `--format json` after a write: the summary, the files, the commit and
-/// the remote (credential-free) with whether it was pushed.
+/// `--format json` after a write: the summary, the files and what git
+/// did (the commit only there, under `git`), with the remote
+/// (credential-free) and whether it was pushed.
 fn created_json(
     mut doc: serde_json::Value,
     plan: &Plan,
@@ -146,15 +158,51 @@ fn created_json(
     pushed: bool,
 ) -> Result<serde_json::Value> {
     doc["dry_run"] = false.into();
-    doc["files"] = plan.files.iter().map(|f| f.path.as_str()).collect();
+    doc["files"] = files_json(plan);
     doc["git"] = serde_json::to_value(git)?;
     doc["git"]["remote"] = remote.map(|r| r.url.to_string()).into();
     doc["git"]["pushed"] = (pushed && remote.is_some_and(|r| r.push)).into();
-    doc["commit"] = match git {
-        GitOutcome::Committed { commit, .. } => commit.as_str().into(),
-        _ => serde_json::Value::Null,
-    };
     Ok(doc)
+}
+
+/// Every file of the plan, the same objects with and without `--dry-run`.
+fn files_json(plan: &Plan) -> serde_json::Value {
+    plan.files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path, "size": f.contents.len(), "kind": f.kind,
+                "executable": f.executable, "managed": f.managed,
+            })
+        })
+        .collect()
+}
+
+/// `Next steps` and its shell lines, their comments aligned.
+fn next_steps(steps: &[String]) -> String {
+    let split = |s: &str| -> (String, Option<String>) {
+        match s.split_once(" # ") {
+            Some((cmd, why)) => (cmd.trim_end().to_string(), Some(why.trim().to_string())),
+            None => (s.to_string(), None),
+        }
+    };
+    let width = steps
+        .iter()
+        .filter_map(|s| {
+            s.split_once(" # ")
+                .map(|(c, _)| c.trim_end().chars().count())
+        })
+        .filter(|&w| w <= 40)
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("\n{BOLD}Next steps{BOLD:#}");
+    for s in steps {
+        match split(s) {
+            (cmd, Some(why)) => out.push_str(&format!("\n  {cmd:<width$}  {DIM}# {why}{DIM:#}")),
+            (cmd, None) => out.push_str(&format!("\n  {cmd}")),
+        }
+    }
+    out
 }
 
 /// `--dry-run`: the plan, and nothing written.
@@ -168,17 +216,8 @@ fn dry_run(
     match args.format {
         Format::Json => {
             summary["dry_run"] = true.into();
-            summary["files"] = plan
-                .files
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "path": f.path, "size": f.contents.len(), "kind": f.kind,
-                        "executable": f.executable, "managed": f.managed,
-                    })
-                })
-                .collect();
-            output::json(&summary)?;
+            summary["files"] = files_json(plan);
+            output::document(Schema::NewResult, summary)?;
         }
         Format::Human => {
             let mut out = String::new();

@@ -5,10 +5,11 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::config;
 use super::environment::Environment;
+use super::output::{self, Schema};
 use super::sources::{self, Fetching};
 use super::ui::Ui;
-use super::{config, output};
 use crate::cli::{Format, SyncArgs};
 use crate::effects::deadline;
 use crate::error::exit;
@@ -39,7 +40,7 @@ pub fn run(args: SyncArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Res
         sync::apply(&located, &drift.changes, drift.upgrade.as_ref())?;
     }
     match args.format {
-        Format::Json => output::json(&json_report(&drift, write, pending))?,
+        Format::Json => output::document(Schema::SyncResult, json_report(&drift, write, pending))?,
         Format::Human => {
             print_human(&args, ui, &drift, write)?;
             conclude(&args, ui, &drift, pending);
@@ -53,7 +54,8 @@ pub fn run(args: SyncArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Res
 }
 
 /// `--format json`: the service, whether it was in step, and every change
-/// with its diff.
+/// with its diff; `upgraded_from` is the `template.version` platform.yaml
+/// moves from (to `template.version`), when it does.
 fn json_report(drift: &Drift, written: bool, pending: bool) -> serde_json::Value {
     json!({
         "service": drift.manifest.metadata.name,
@@ -61,7 +63,7 @@ fn json_report(drift: &Drift, written: bool, pending: bool) -> serde_json::Value
         "template": {"name": drift.template.0, "version": drift.template.1},
         "written": written,
         "in_sync": !pending,
-        "template_version": drift.upgrade.as_ref().map(|u| json!({"from": u.from, "to": u.to})),
+        "upgraded_from": drift.upgrade.as_ref().map(|u| &u.from),
         "changes": drift.changes.iter().map(|c| json!({
             "path": c.path,
             "change": c.kind,

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::config;
 use super::environment::Environment;
 use super::new::RENDER_TIMEOUT;
-use super::output;
+use super::output::{self, Schema};
 use super::sources::{self, Fetching};
 use super::ui::Ui;
 use crate::cli::{LintArgs, LintFormat, TemplateCommand};
@@ -58,7 +58,7 @@ fn run_lint(args: LintArgs, ui: Ui, env: &Environment, fetching: Fetching) -> Re
             output::print(&report::human::human(&report))?;
             summary(&report, ui);
         }
-        LintFormat::Json => output::json(&report::json::json(&report))?,
+        LintFormat::Json => output::document(Schema::TemplateLint, report::json::json(&report))?,
         LintFormat::Sarif => output::json(&report::sarif::sarif(&report))?,
     }
     Ok(if report.failed() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use super::environment::Environment;
 use super::new::RENDER_TIMEOUT;
-use super::output;
+use super::output::{self, Schema};
 use super::ui::Ui;
 use crate::authoring::snapshot::{Difference, Mismatch};
 use crate::authoring::{self, CaseResult, Outcome, TestReport, TestRequest};
@@ -32,7 +32,7 @@ pub fn run(args: TemplateTestArgs, ui: Ui, env: &Environment) -> Result<u8> {
         }
     }
     match args.format {
-        Format::Json => output::json(&json_report(&report))?,
+        Format::Json => output::document(Schema::TemplateTest, json_report(&report))?,
         Format::Human if report.blessed => blessed(&report, ui),
         Format::Human => {
             output::print(&human(&report))?;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::config::{self, Config};
 use super::environment::Environment;
-use super::output;
+use super::output::{self, Schema};
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD, DIM};
 use crate::cli::{Format, TemplatesCommand};
@@ -78,9 +78,12 @@ fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8
         }
     }
     match format {
-        Format::Json => output::json(&json!({
-            "templates": listed.iter().map(listed_json).collect::<Vec<_>>()
-        }))?,
+        Format::Json => output::document(
+            Schema::TemplatesList,
+            json!({
+                "templates": listed.iter().map(listed_json).collect::<Vec<_>>()
+            }),
+        )?,
         Format::Human => output::print(&listed_human(&listed))?,
     }
     Ok(exit::SUCCESS)
@@ -141,15 +144,19 @@ fn show(spec: &Spec, sources: &Sources, format: Format) -> Result<u8> {
     let t = sources.load(spec)?;
     let def = &t.definition;
     match format {
-        Format::Json => output::json(&json!({
-            "name": def.name,
-            "version": def.version,
-            "description": def.description,
-            "source": t.origin.to_string(),
-            "provenance": t.origin.provenance(),
-            "variables": def.variables,
-            "files": t.files.len(),
-        }))?,
+        Format::Json => {
+            let mut doc = json!({
+                "name": def.name,
+                "version": def.version,
+                "description": def.description,
+            });
+            if let Value::Object(fields) = &mut doc {
+                fields.extend(t.origin.provenance());
+            }
+            doc["variables"] = json!(def.variables);
+            doc["files"] = json!(t.files.len());
+            output::document(Schema::TemplatesShow, doc)?;
+        }
         Format::Human => {
             let mut out = format!(
                 "{BOLD}{}{BOLD:#} {} ({})\n{}\n\nVariables (answer with --set KEY=VALUE, --values FILE or PLAT_VAR_<KEY>):\n",

@@ -4,12 +4,13 @@ use anyhow::Result;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+use super::config;
 use super::environment::Environment;
 use super::new::{parse_set, read_values, values_from_stdin, RENDER_TIMEOUT};
+use super::output::{self, Schema};
 use super::prompt;
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
-use super::{config, output};
 use crate::cli::{Format, UpdateArgs};
 use crate::error::exit;
 use crate::new::answers::{Inputs, Prompter};
@@ -47,7 +48,7 @@ pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
     let mut dialoguer = (ask && prompt::can_prompt(no_input)).then(prompt::Dialoguer::new);
     let prompter = dialoguer.as_mut().map(|d| d as &mut dyn Prompter);
     let update = match update::plan(&located, &req, &sources, prompter)? {
-        Plan::UpToDate(v) => return up_to_date(&args, ui, &v),
+        Plan::UpToDate(v) => return up_to_date(&args, ui, &located.root, &v),
         Plan::Update(u) => u,
     };
     for w in &update.warnings {
@@ -61,7 +62,10 @@ pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
         apply::apply(&located, &update)?;
     }
     match args.format {
-        Format::Json => output::json(&json_report(&update, write, args.dry_run))?,
+        Format::Json => output::document(
+            Schema::UpdateResult,
+            json_report(&update, write, args.dry_run),
+        )?,
         Format::Human => human(&args, ui, &update, write)?,
     }
     Ok(if args.check || update.conflicts() > 0 {
@@ -71,16 +75,20 @@ pub fn run(args: UpdateArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
     })
 }
 
-fn up_to_date(args: &UpdateArgs, ui: Ui, v: &update::Version) -> Result<u8> {
+fn up_to_date(args: &UpdateArgs, ui: Ui, root: &Path, v: &update::Version) -> Result<u8> {
     match args.format {
-        Format::Json => output::json(&json!({
-            "from": v,
-            "to": v,
-            "up_to_date": true,
-            "written": false,
-            "conflicts": 0,
-            "files": [],
-        }))?,
+        Format::Json => output::document(
+            Schema::UpdateResult,
+            json!({
+                "path": root.display().to_string(),
+                "from": v,
+                "to": v,
+                "up_to_date": true,
+                "written": false,
+                "conflicts": 0,
+                "files": [],
+            }),
+        )?,
         Format::Human => ui.status("Up to date", format!("on {v}, the newest there is")),
     }
     Ok(exit::SUCCESS)
@@ -302,12 +310,15 @@ fn all(
     let (root, results) = fleet::update_all(dir, req, sources, &opts)?;
     let failing = results.iter().filter(|r| r.fails()).count();
     match args.format {
-        Format::Json => output::json(&json!({
-            "root": root.display().to_string(),
-            "written": opts.write,
-            "branch": opts.branch,
-            "services": results,
-        }))?,
+        Format::Json => output::document(
+            Schema::UpdateResult,
+            json!({
+                "root": root.display().to_string(),
+                "written": opts.write,
+                "branch": opts.branch,
+                "services": results,
+            }),
+        )?,
         Format::Human => {
             let lines: String = results.iter().map(fleet_line).collect();
             output::print(&lines)?;

@@ -1,6 +1,7 @@
 //! The template rendered with every combination of answers (`answers`),
 //! as `plat new` would: answers that cannot be resolved and files that
-//! fail to render (TL005), a `manifest:` section that gives an invalid
+//! fail to render (TL005) and `next_steps:` that do not (TL005), a
+//! `manifest:` section that gives an invalid
 //! platform.yaml (TL013), rendered paths that collide (TL006), differ only
 //! by case (TL007), render empty where no rule says so (TL008) or are
 //! refused (TL009). Each is reported once, with the first answers that
@@ -19,7 +20,7 @@ use crate::new::{answers, manifest};
 use crate::template::paths::{self, render_name, Name};
 use crate::template::render::Outcome;
 use crate::template::rules::RuleGlobs;
-use crate::template::{context, Contexts, Engine, Template};
+use crate::template::{context, next_steps, Contexts, Engine, Template};
 
 /// One template, rendered again and again.
 pub struct Renders<'a> {
@@ -100,6 +101,14 @@ impl Renders<'_> {
                 return found.once(finding);
             }
         };
+        if let Err(e) = next_steps::render(&t.definition.next_steps, tera, &ctx) {
+            let message = format!("{e:#}");
+            let pos = message
+                .split_once(':')
+                .and_then(|(item, _)| self.places.at(item))
+                .or_else(|| self.places.at("next_steps"));
+            found.once(self.at(LintId::RenderFailure, FILE, message, pos, combo));
+        }
         let ctxs = Contexts::new(t, &manifest, ctx);
         self.renamed(&ctxs, combo, found);
         match self.engine.survey(t, &ctxs) {

@@ -6,6 +6,7 @@
 //! ([`write`]). `--dry-run` prints the same plan instead of writing it.
 
 pub mod answers;
+pub mod guide;
 pub mod manifest;
 pub mod remote;
 pub mod write;

@@ -3,7 +3,8 @@
 //! parent's, never change their type), files (the union; a file both write
 //! is an error unless the child lists it in `overrides:`), partials (the
 //! child's shadow the parent's), rules (concatenated, so a rule that drops
-//! a path wins), `manifest:` (deep-merged, lists replaced) and renames.
+//! a path wins), `manifest:` (deep-merged, lists replaced), renames and
+//! `next_steps:` (the child's, else the parent's).
 //! Every safety rule and render limit applies to the composed template as
 //! to any other.
 
@@ -95,6 +96,11 @@ fn definition(
         renamed,
         extends: None,
         overrides: Vec::new(),
+        next_steps: if child.next_steps.is_empty() {
+            parent.next_steps.clone()
+        } else {
+            child.next_steps.clone()
+        },
     }
 }
 

@@ -59,6 +59,13 @@ pub struct Definition {
     /// any other file both write is an error.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
+    /// What `plat new` tells a person to do next, after `cd` into the
+    /// project: shell lines rendered with the answers (`cargo test`,
+    /// `go run .  # listens on {{ port }}`); an item `{if: EXPR, then: LINE
+    /// or [LINES]}` only when EXPR holds. plat adds `plat doctor` and the
+    /// git steps itself. A child without its own keeps its parent's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub next_steps: Vec<super::next_steps::NextStep>,
 }
 
 /// A file that an earlier version wrote at `from` and this one writes at

@@ -10,6 +10,7 @@ pub mod compose;
 pub mod context;
 pub mod definition;
 pub mod names;
+pub mod next_steps;
 pub mod pathcheck;
 pub mod paths;
 pub mod plan;

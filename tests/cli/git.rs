@@ -166,7 +166,7 @@ fn without_identity_the_repository_is_created_staged_and_uncommitted() {
         .stderr_has("made no commit: no git identity")
         .stderr_has("git config --global user.name");
     assert_eq!(r.json()["git"]["status"], "no-identity");
-    assert!(r.json()["commit"].is_null());
+    assert!(r.json()["git"].get("commit").is_none());
     let repo = Repository::open(s.join("api")).unwrap();
     assert!(repo.head().is_err(), "HEAD should be unborn");
     assert_eq!(repo.index().unwrap().len(), s.tree("api").len());

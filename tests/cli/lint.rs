@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::fs;
 
 use crate::doctor::{assert_valid, sarif_schema};
+use crate::schemas::schema;
 use crate::servers::repo::{git, service_template, Catalogue};
 use crate::support::*;
 
@@ -530,11 +531,14 @@ fn json_and_sarif_reports_have_their_shape() {
     );
     let first = &doc["findings"][0];
     for key in [
-        "id", "name", "severity", "file", "path", "line", "column", "message", "answers",
+        "id", "name", "severity", "file", "line", "column", "message", "answers",
     ] {
         assert!(first.get(key).is_some(), "{key}: {first}");
     }
-    assert_eq!(first["path"], "./templates/t/files/README.md");
+    // The place once: `file` under the report's `root`.
+    assert_eq!(first["file"], "files/README.md");
+    assert!(first.get("path").is_none(), "{first}");
+    assert_valid(&schema("template-lint.v1"), &doc);
 
     let r = lint(&s, &[&t, "--format", "sarif"]);
     r.code(1);

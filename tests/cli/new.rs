@@ -184,17 +184,19 @@ fn json_output_names_template_target_files_and_commit() {
         .plat_with_identity()
         .args(["new", &t, "api", "--no-input", "--format", "json"]));
     let doc = r.code(0).json();
-    assert_eq!(doc["template"], "sink");
-    assert_eq!(doc["version"], "1.2.3");
+    assert_eq!(doc["template"]["name"], "sink");
+    assert_eq!(doc["template"]["version"], "1.2.3");
     assert_eq!(doc["target"], "api");
     assert!(doc["files"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f == "platform.yaml"));
-    let commit = doc["commit"].as_str().unwrap();
+        .any(|f| f["path"] == "platform.yaml"));
+    let commit = doc["git"]["commit"].as_str().unwrap();
     assert_eq!(commit.len(), 40);
     assert_eq!(doc["git"]["status"], "committed");
+    let head = git2::Repository::open(s.join("api")).unwrap();
+    assert_eq!(head.head().unwrap().target().unwrap().to_string(), commit);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The JSON report: the template, how many sets of answers it was
 //! rendered with, the counts, and every finding with its id, name,
-//! severity, place and the answers it showed with.
+//! severity, place (`file` under `root`) and the answers it showed
+//! with. The rim prints it as a versioned document
+//! (docs/schemas/template-lint.v1.schema.json).
 
 use serde_json::{json, Value};
 
@@ -24,7 +26,6 @@ pub fn json(report: &Report) -> Value {
                 "name": spec.name,
                 "severity": spec.severity,
                 "file": f.file,
-                "path": report.shown_path(&f.file),
                 "line": f.line,
                 "column": f.column,
                 "message": f.message,
