@@ -313,6 +313,23 @@ fn every_shell_block_of_the_onboarding_page_runs() {
         git(&pushed, &["rev-parse", "main"]),
         git(&world.work("payments-api"), &["rev-parse", "HEAD"])
     );
+    // --remote --push, alone and in the bootstrap script: the branch is on
+    // the git host, and the service's main tracks it.
+    for service in ["invoices", "fraud-check"] {
+        let dir = world.work(service);
+        let host = world.s.join(format!("github/acme/{service}.git"));
+        assert_eq!(
+            git(&host, &["rev-parse", "main"]),
+            git(&dir, &["rev-parse", "HEAD"]),
+            "{service}"
+        );
+        assert_eq!(
+            git(&dir, &["rev-parse", "--abbrev-ref", "main@{upstream}"]),
+            "origin/main",
+            "{service}"
+        );
+    }
+    assert!(out.contains("fraud-check: "), "{out}");
     // The catalog entry was registered at its URL on the git host.
     let registered = world.backstage.registered.lock().unwrap();
     assert_eq!(registered.len(), 1, "{registered:?}");

@@ -119,7 +119,10 @@ fn plat_new_results_match_their_schema_with_the_commit_once() {
         "--format",
         "json",
     ]));
-    assert_eq!(no_git["git"], serde_json::json!({"status": "disabled"}));
+    assert_eq!(
+        no_git["git"],
+        serde_json::json!({"status": "disabled", "remote": null, "pushed": false})
+    );
 
     let no_identity =
         new_json(
