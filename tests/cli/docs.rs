@@ -317,7 +317,7 @@ fn every_shell_block_of_the_onboarding_page_runs() {
     // the git host, and the service's main tracks it.
     for service in ["invoices", "fraud-check"] {
         let dir = world.work(service);
-        let host = world.s.join(format!("github/acme/{service}.git"));
+        let host = world.s.join(&format!("github/acme/{service}.git"));
         assert_eq!(
             git(&host, &["rev-parse", "main"]),
             git(&dir, &["rev-parse", "HEAD"]),
