@@ -186,10 +186,11 @@ fn terraform_fmt_and_kubectl_kustomize_accept_optional_manifest_fields() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
-/// The kustomize check fails on a directory that leaves one of its files out
-/// of the build: the check is not one that passes whatever it is given.
+/// The checks fail on Terraform that `terraform fmt` would change and on a
+/// directory that leaves one of its files out of the build: they do not
+/// pass whatever they are given.
 #[test]
-fn a_file_left_out_of_the_kustomization_is_reported() {
+fn unformatted_terraform_and_a_file_left_out_of_the_build_are_reported() {
     let s = Scratch::new();
     new_service(&s, &["environments=dev"]);
     s.write(
