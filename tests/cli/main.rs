@@ -17,6 +17,7 @@ mod doctor_update;
 mod extends;
 mod git;
 mod hostile;
+mod infra;
 mod interrupt;
 mod lint;
 mod manifest;

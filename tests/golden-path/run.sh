@@ -17,7 +17,8 @@
 #                                 made by tests/golden-path/install.sh)
 #   K8S_VERSION                   Kubernetes version to validate against (default 1.33.0)
 #
-# Needs: cargo, go, python3, node/npm, curl, git, and the venv from install.sh.
+# Needs: cargo, go, python3, node/npm, curl, git, terraform, kubectl, and what
+# install.sh installs (the venv; Node 24, which TypeScript cases run on).
 # Network: the package registries only (crates.io, PyPI, npm); services listen
 # on free ports and are reached on 127.0.0.1 only.
 set -uo pipefail
@@ -30,6 +31,9 @@ LOGS=$GP/logs
 VENV=${GOLDEN_PATH_VENV:-$GP/venv}
 K8S_VERSION=${K8S_VERSION:-1.33.0}
 PLAT=$ROOT/target/debug/plat
+# Node 24 from install.sh: the TypeScript services declare it (Dockerfile,
+# engines), so they are built and tested on it, not on the machine's node.
+NODE_BIN=$GP/node/bin
 
 # The matrix. Every language, both CI providers for each, postgres+redis on
 # for three languages, and all three environments or a subset.
@@ -53,6 +57,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 export NO_COLOR=1 CI=${CI:-true}
 export PATH=/usr/lib/go-1.23/bin:$VENV/bin:$PATH
+# terraform and kubectl: pinned ones where install.sh had to install them.
+[ -d "$ROOT/target/infra-tools/path" ] && PATH=$ROOT/target/infra-tools/path:$PATH
+export CHECKPOINT_DISABLE=1
 unset DATABASE_URL REDIS_URL
 
 passed=0
@@ -121,10 +128,13 @@ fi
 
 # --- prerequisites -------------------------------------------------------------
 missing=()
-for tool in cargo go python3 node npm curl git timeout \
+for tool in cargo go python3 node npm curl git timeout terraform kubectl \
   actionlint hadolint kubernetes-validate yamllint check-jsonschema checkov; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
+if [[ " ${SELECTED[*]} " == *" typescript-"* ]] && ! [ -x "$NODE_BIN/node" ]; then
+  missing+=("$NODE_BIN/node (Node 24)")
+fi
 if ((${#missing[@]})); then
   echo "run.sh: missing ${missing[*]}: run tests/golden-path/install.sh first" >&2
   exit 2
@@ -150,7 +160,7 @@ trap cleanup EXIT
 echo "golden-path: cases ${SELECTED[*]}"
 hr
 check "harness: shellcheck" 60 "$ROOT" \
-  'shellcheck scripts/test tests/golden-path/*.sh'
+  'shellcheck scripts/test scripts/infra-tools tests/golden-path/*.sh'
 # docs/ci.md's copy-paste jobs, as a repository would hold them.
 check "docs/ci.md: jobs pass actionlint, the gitlab-ci schema and the supply-chain audit" 60 "$ROOT" "
   d=\$(mktemp -d '$TMP_ROOT/ci-md.XXXXXX')
@@ -259,6 +269,18 @@ print('kustomization.yaml resources:', ', '.join(res))
 PY
       fi"
   done
+  # Terraform exactly as `terraform fmt` writes it, and every environment as
+  # `kubectl apply -k` would send it, validated.
+  check "$c terraform fmt -check -diff -recursive infra" 60 "$dir" \
+    'terraform fmt -check -diff -recursive -no-color infra; echo ok'
+  for env in ${envs//,/ }; do
+    check "$c kubectl kustomize deploy/k8s/$env" 60 "$dir" "
+      out=\$(mktemp --suffix=.yaml)
+      trap 'rm -f \"\$out\"' EXIT
+      kubectl kustomize 'deploy/k8s/$env' >\"\$out\"
+      kubernetes-validate --strict -k '$K8S_VERSION' \"\$out\"
+      grep -q '^  namespace: $case-$env\$' \"\$out\" || { echo 'the build does not set the namespace $case-$env'; exit 1; }"
+  done
   check "$c yamllint -s ." 60 "$dir" 'yamllint -s -f parsable .; echo ok'
   local fw="terraform,kubernetes,dockerfile"
   [ "$ci" = github ] && fw+=",github_actions"
@@ -305,14 +327,24 @@ PY
     fi
     ;;
   typescript)
-    check "$c npm install" 600 "$dir" 'npm install --no-audit --no-fund'
+    # Every check below runs on Node 24 (npm too: it runs on the first node
+    # on PATH). It must be the line the Dockerfile builds on and engines names.
+    local node="export PATH='$NODE_BIN':\$PATH;"
+    check "$c node is the Dockerfile's and engines' line" 30 "$dir" "$node"'
+      have=$(node -p "process.versions.node.split(\".\")[0]")
+      images=$(sed -n "s/^FROM node:\([0-9]*\)-.*/\1/p" Dockerfile | sort -u | xargs)
+      engines=$(node -p "require(\"./package.json\").engines.node")
+      [ "$images" = "$have" ] || { echo "node $have, Dockerfile FROM node:$images"; exit 1; }
+      [ "$engines" = ">=$have" ] || { echo "node $have, package.json engines.node $engines"; exit 1; }
+      echo "node $(node --version), Dockerfile node:$images, engines $engines"'
+    check "$c npm install" 600 "$dir" "$node"'npm install --no-audit --no-fund'
     if [ "$last_ok" = 1 ]; then
-      check "$c npm run lint" 300 "$dir" 'npm run lint'
-      check "$c npm test" 300 "$dir" 'npm test'
-      check "$c npm run build" 300 "$dir" 'npm run build'
+      check "$c npm run lint" 300 "$dir" "$node"'npm run lint'
+      check "$c npm test" 300 "$dir" "$node"'npm test'
+      check "$c npm run build" 300 "$dir" "$node"'npm run build'
       # Run the built entry point with node itself (not through npm) so that
       # SIGTERM reaches the service.
-      check "$c serve (healthz, readyz, metrics, SIGTERM)" 120 "$dir" "
+      check "$c serve (healthz, readyz, metrics, SIGTERM)" 120 "$dir" "$node
         start=\$(node -p 'require(\"./package.json\").scripts?.start ?? \"\"')
         case \$start in
           'node '*) ;;

@@ -13,7 +13,7 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains({{ env_names | json }}, var.environment)
+    condition     = contains([{% for n in env_names %}{{ n | json }}{% if not loop.last %}, {% endif %}{% endfor %}], var.environment)
     error_message = "environment must be one of {{ env_names | join(sep=", ") }} (platform.yaml infrastructure.environments)."
   }
 }

@@ -9,7 +9,7 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["dev","prod"], var.environment)
+    condition     = contains(["dev", "prod"], var.environment)
     error_message = "environment must be one of dev, prod (platform.yaml infrastructure.environments)."
   }
 }

@@ -9,7 +9,7 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["staging","prod"], var.environment)
+    condition     = contains(["staging", "prod"], var.environment)
     error_message = "environment must be one of staging, prod (platform.yaml infrastructure.environments)."
   }
 }

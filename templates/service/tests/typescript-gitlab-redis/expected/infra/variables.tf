@@ -9,7 +9,7 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = contains(["dev","staging","prod"], var.environment)
+    condition     = contains(["dev", "staging", "prod"], var.environment)
     error_message = "environment must be one of dev, staging, prod (platform.yaml infrastructure.environments)."
   }
 }
