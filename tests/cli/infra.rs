@@ -146,7 +146,6 @@ const MANIFESTS: &[(&str, &str)] = &[
         "infrastructure:
   image: {registry: ghcr.io/acme, repository: svc}
   port: 8080
-  environments: [dev]
 ",
     ),
 ];
