@@ -5,6 +5,7 @@
 //! people (stderr, `ui`) or scripts (stdout, `output`).
 
 mod cache;
+mod complete;
 mod config;
 mod doctor;
 mod environment;
@@ -50,6 +51,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(code) = complete::respond(&args) {
+        return code;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -166,7 +171,7 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
         Command::Sync(args) => sync::run(args, ui, &env, fetching),
         Command::Update(args) => update::run(args, ui, &env, fetching),
-        Command::Completions { shell } => shell_help::completions(shell),
+        Command::Completions { shell, fixed } => shell_help::completions(shell, fixed),
         Command::Man { dir } => shell_help::man(&dir, ui),
     }
 }

@@ -244,9 +244,10 @@ fn sync_upgrades_the_recorded_template_version_in_place() {
     r.code(0)
         .stderr_has(&format!("template.version 0.1.0 -> {}", service_version()))
         .stderr_has("Updated catalog-info.yaml");
-    assert!(s
-        .read("api/platform.yaml")
-        .contains(&format!("  version: {} # pinned by hand", service_version())));
+    assert!(s.read("api/platform.yaml").contains(&format!(
+        "  version: {} # pinned by hand",
+        service_version()
+    )));
     assert!(s
         .read("api/platform.yaml")
         .starts_with("# Platform manifest of api."));
