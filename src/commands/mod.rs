@@ -12,6 +12,7 @@ mod environment;
 mod manifest;
 mod new;
 mod output;
+mod progress;
 mod prompt;
 mod shell_help;
 mod sources;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
 use super::new::{parse_set, read_values, RENDER_TIMEOUT};
+use super::progress::{self, Steps};
 use super::prompt;
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
@@ -298,7 +299,11 @@ fn all(
             usize::from,
         ),
     };
-    let (root, results) = fleet::update_all(dir, req, sources, &opts)?;
+    let shown = args.format == Format::Human && progress::wanted(ui);
+    let steps = Steps::new(shown, env.progress_after(progress::QUIET_FOR)?, "Updating");
+    let updated = fleet::update_all(dir, req, sources, &opts, &steps);
+    steps.finish();
+    let (root, results) = updated?;
     let failing = results.iter().filter(|r| r.fails()).count();
     match args.format {
         Format::Json => output::json(&json!({

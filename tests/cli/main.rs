@@ -19,6 +19,7 @@ mod lint;
 mod manifest;
 mod new;
 mod pipe;
+mod progress;
 mod prompt;
 mod rules;
 mod safety;

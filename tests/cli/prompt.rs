@@ -8,9 +8,16 @@ const ASKS: &str = "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-t
 /// Runs `plat ARGS` under a pseudo-terminal with `typed` as keyboard input.
 #[cfg(unix)]
 pub fn on_terminal(s: &Scratch, args: &str, typed: &str) -> Run {
+    on_terminal_with(s, &[], args, typed)
+}
+
+/// [`on_terminal`] with more environment variables.
+#[cfg(unix)]
+pub fn on_terminal_with(s: &Scratch, envs: &[(&str, &str)], args: &str, typed: &str) -> Run {
     use std::io::Write;
     let plat = env!("CARGO_BIN_EXE_plat");
     let mut cmd = s.plat();
+    cmd.envs(envs.iter().copied());
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
