@@ -15,6 +15,7 @@ use clap_complete::engine::{
 use clap_complete::env::{CompleteEnv, Shells};
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use super::config::{self, Config};
@@ -22,10 +23,13 @@ use super::environment::Environment;
 use super::templates;
 use crate::cli::Cli;
 use crate::error::exit;
-use crate::fetch::{Cache, Freshness, Silent};
+use crate::fetch::{refs, Cache, Freshness, Silent};
+use crate::manifest;
+use crate::service::drift;
+use crate::service::locate::locate;
 use crate::template::definition::{VarType, Variable, NAME_VAR};
 use crate::template::source::{self, Sources, Template};
-use crate::template::spec::Aliases;
+use crate::template::spec::{Aliases, Spec};
 
 /// The environment variable that turns a run into a completion request.
 const VAR: &str = "COMPLETE";
@@ -109,6 +113,9 @@ pub fn command() -> clap::Command {
         .mut_subcommand("template", |c| {
             c.mut_subcommand("lint", |c| c.mut_arg("template", template))
         })
+        .mut_subcommand("update", |c| {
+            c.mut_arg("to", |a| a.add(ArgValueCompleter::new(update_targets)))
+        })
         .mut_subcommand("doctor", |c| c.mut_arg("template", template))
         .mut_subcommand("sync", |c| c.mut_arg("template", template))
 }
@@ -122,7 +129,7 @@ fn template_names(current: &OsStr) -> Vec<CompletionCandidate> {
     if text.starts_with(['.', '/', '~']) {
         return PathCompleter::dir().complete(current);
     }
-    let (config, sources) = offline();
+    let (_, config, sources) = offline();
     let mut names: Vec<CompletionCandidate> = source::builtin_names()
         .into_iter()
         .map(|name| {
@@ -148,6 +155,51 @@ fn template_names(current: &OsStr) -> Vec<CompletionCandidate> {
         names.extend(PathCompleter::dir().complete(current));
     }
     names
+}
+
+/// `update --to`: the versions of the service's template newer than the
+/// one platform.yaml records, newest first: the releases of a built-in
+/// this plat carries, or the tags of a git source in plat's cache.
+fn update_targets(current: &OsStr) -> Vec<CompletionCandidate> {
+    let text = current.to_str().unwrap_or_default();
+    let mut versions = recorded_targets().unwrap_or_default();
+    versions.retain(|v| v.starts_with(text));
+    versions.into_iter().map(CompletionCandidate::new).collect()
+}
+
+fn recorded_targets() -> Option<Vec<String>> {
+    let line = line()?;
+    let (_, update) = line.subcommand().filter(|(name, _)| *name == "update")?;
+    let dir = update
+        .try_get_one::<PathBuf>("path")
+        .ok()
+        .flatten()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let (env, _, sources) = offline();
+    let located = locate(&dir, &env.ceilings).ok()?;
+    let text = std::fs::read_to_string(located.manifest.as_ref()?).ok()?;
+    let recorded = manifest::parse(&text).ok()?.template?;
+    let newer = |v: &String| {
+        let bare = v.strip_prefix('v').unwrap_or(v);
+        drift::order(&recorded.version, bare) == std::cmp::Ordering::Less
+    };
+    let mut versions = match Spec::recorded(&recorded, &located.root).ok()? {
+        Spec::Builtin(name) | Spec::BuiltinAt { name, .. } => {
+            source::builtin_versions(&name).into_iter().rev().collect()
+        }
+        Spec::Git(git) => {
+            let latest = sources
+                .cache
+                .as_ref()?
+                .latest(&git.url, sources.freshness, &sources.network, &Silent)
+                .ok()?;
+            refs::names(&latest.repo).0
+        }
+        Spec::Local(_) => Vec::new(),
+    };
+    versions.retain(newer);
+    Some(versions)
 }
 
 /// `--set`: `KEY=` for each variable not set yet; after `KEY=`, the
@@ -212,7 +264,7 @@ fn template_on_line() -> Option<Template> {
         .ok()
         .flatten()
         .cloned();
-    let (_, sources) = offline();
+    let (_, _, sources) = offline();
     let spec = sources.parse(text, reference.as_deref()).ok()?;
     sources.load(&spec).ok()
 }
@@ -237,7 +289,7 @@ fn already_set() -> BTreeSet<String> {
 /// plat's config and template sources for completing: offline, silent,
 /// git sources from the cache alone. A config that does not load is no
 /// config: completion has nowhere to say why.
-fn offline() -> (Config, Sources) {
+fn offline() -> (Environment, Config, Sources) {
     let env = Environment::read();
     let config = config::load(&env).unwrap_or_default();
     let mut network = env.network(true).unwrap_or_default();
@@ -252,7 +304,7 @@ fn offline() -> (Config, Sources) {
         network,
         reporter: Arc::new(Silent),
     };
-    (config, sources)
+    (env, config, sources)
 }
 
 #[cfg(test)]

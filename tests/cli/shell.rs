@@ -211,3 +211,58 @@ fn man_writes_a_page_per_command() {
     assert!(update.contains(".TH plat-update 1"), "{update}");
     assert!(update.contains("allow\\-dirty"), "{update}");
 }
+
+#[test]
+fn update_to_completes_the_newer_versions_of_the_services_template() {
+    let s = Scratch::new();
+    crate::doctor::service(&s, "api", &[]);
+    let current = service_version();
+    let (names, out) = complete(&s, &["plat", "update", "api", "--to", ""]);
+    out.code(0);
+    assert!(names.is_empty(), "already at {current}: {names:?}");
+    s.edit(
+        "api/platform.yaml",
+        &format!("version: {current}"),
+        "version: 0.3.0",
+    );
+    let (names, _) = complete(&s, &["plat", "update", "api", "--to", ""]);
+    assert_eq!(names, [current]);
+}
+
+/// A git source completes only once it is in plat's cache: completion
+/// never fetches, not even from a repository on the same disk.
+#[test]
+fn git_sources_complete_from_plats_cache_only() {
+    let (s, cat) = crate::sources::catalogue();
+    cat.commit(
+        &[(
+            "tool/template.yaml".to_string(),
+            "name: tool\nversion: 0.1.0\nvariables:\n  - name: flavour\n    type: choice\n    choices: [plain, fancy]\nmanifest: {metadata: {owner: team-acme}}\n".to_string(),
+        )],
+        "tool",
+    );
+    cat.publish();
+    crate::sources::config(&s, &cat);
+    let tool = "acme//tool";
+    let (names, out) = complete(&s, &["plat", "new", tool, "--set", ""]);
+    out.code(0);
+    assert!(
+        names.is_empty() && out.stderr.is_empty(),
+        "{names:?} {}",
+        out.stderr
+    );
+    let (names, _) = complete(&s, &["plat", "new", ""]);
+    assert!(!names.iter().any(|n| n.ends_with("//tool")), "{names:?}");
+    assert!(
+        !crate::sources::cache_dir(&s).exists(),
+        "completion fetched"
+    );
+
+    run(s.plat().args(["templates", "list"])).code(0);
+    let (names, _) = complete(&s, &["plat", "new", tool, "--set", ""]);
+    assert_eq!(names, ["flavour="]);
+    let (names, _) = complete(&s, &["plat", "new", tool, "--set", "flavour="]);
+    assert_eq!(names, ["flavour=plain", "flavour=fancy"]);
+    let (names, _) = complete(&s, &["plat", "new", ""]);
+    assert!(names.iter().any(|n| n.ends_with("//tool")), "{names:?}");
+}
