@@ -104,7 +104,9 @@ where
     }
 }
 
-/// Sets `--color` for every styled stream of the run.
+/// Sets `--color` for every styled stream of the run; progress bars and
+/// prompts (drawn with `console`) follow anstream's choice for stderr.
+#[allow(clippy::disallowed_methods)]
 fn use_color(when: ColorWhen) {
     match when {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
@@ -112,6 +114,8 @@ fn use_color(when: ColorWhen) {
         ColorWhen::Never => anstream::ColorChoice::Never,
     }
     .write_global();
+    let stderr = anstream::AutoStream::choice(&std::io::stderr());
+    dialoguer::console::set_colors_enabled_stderr(stderr != anstream::ColorChoice::Never);
 }
 
 /// Waits for the command, ending it early on a deadline or an interrupt.

@@ -4,10 +4,10 @@
 //! for a while, so quick runs stay quiet.
 #![allow(clippy::disallowed_methods)] // asks whether stderr is a terminal
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::ui::Ui;
@@ -16,6 +16,18 @@ use crate::util::progress::Progress;
 /// How long an operation runs before its bar appears, unless
 /// `PLAT_PROGRESS_DELAY_MS` says otherwise.
 pub const QUIET_FOR: Duration = Duration::from_millis(400);
+
+/// Every bar of the run, drawn together on stderr: a fetch during
+/// `doctor --all` shows under the run's bar, and lines plat prints
+/// meanwhile ([`above_bars`]) appear above them, not through them.
+static BARS: LazyLock<MultiProgress> =
+    LazyLock::new(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+
+/// Runs `write` (a line on stderr) with the bars out of its way; they are
+/// drawn again below it.
+pub fn above_bars<R>(write: impl FnOnce() -> R) -> R {
+    BARS.suspend(write)
+}
 
 /// Whether a bar may be drawn: stderr is a terminal and `--quiet` is off.
 /// A command with a format for machines does not ask for one at all.
@@ -76,7 +88,7 @@ impl Bar {
         }
         let mut state = self.state();
         if state.bar.is_none() && state.started.elapsed() >= self.after && len > 0 {
-            let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+            let bar = BARS.add(ProgressBar::new(len));
             bar.set_style(
                 ProgressStyle::with_template(self.template)
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
