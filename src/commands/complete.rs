@@ -20,13 +20,12 @@ use std::sync::{Arc, OnceLock};
 
 use super::config::{self, Config};
 use super::environment::Environment;
-use super::templates;
 use crate::cli::Cli;
 use crate::error::exit;
 use crate::fetch::{refs, Cache, Freshness, Silent};
-use crate::manifest;
 use crate::service::drift;
 use crate::service::locate::locate;
+use crate::service::sync;
 use crate::template::definition::{VarType, Variable, NAME_VAR};
 use crate::template::source::{self, Sources, Template};
 use crate::template::spec::{Aliases, Spec};
@@ -140,7 +139,7 @@ fn template_names(current: &OsStr) -> Vec<CompletionCandidate> {
         })
         .collect();
     for text in &config.catalogs {
-        let Ok(spec) = templates::catalogue_spec(&config, &sources, text) else {
+        let Ok(spec) = config.catalogue(text, &sources) else {
             continue;
         };
         if let Ok(catalogue) = sources.catalogue(&spec) {
@@ -178,8 +177,8 @@ fn recorded_targets() -> Option<Vec<String>> {
         .unwrap_or_else(|| PathBuf::from("."));
     let (env, _, sources) = offline();
     let located = locate(&dir, &env.ceilings).ok()?;
-    let text = std::fs::read_to_string(located.manifest.as_ref()?).ok()?;
-    let recorded = manifest::parse(&text).ok()?.template?;
+    let (_, manifest) = sync::read_manifest(&located.root, located.manifest.as_ref()?).ok()?;
+    let recorded = manifest.template?;
     let newer = |v: &String| {
         let bare = v.strip_prefix('v').unwrap_or(v);
         drift::order(&recorded.version, bare) == std::cmp::Ordering::Less

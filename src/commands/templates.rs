@@ -57,8 +57,9 @@ fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8
         })
         .collect();
     for text in &config.catalogs {
-        let catalogue =
-            catalogue_spec(config, sources, text).and_then(|spec| sources.catalogue(&spec));
+        let catalogue = config
+            .catalogue(text, sources)
+            .and_then(|spec| sources.catalogue(&spec));
         match catalogue {
             Ok(c) => listed.extend(c.templates.into_iter().map(|(source, template)| Listed {
                 source,
@@ -78,16 +79,6 @@ fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8
         Format::Human => output::print(&listed_human(&listed))?,
     }
     Ok(exit::SUCCESS)
-}
-
-/// A catalogue of plat's config (`catalogs:`), a relative directory taken
-/// from the config file's directory.
-pub(super) fn catalogue_spec(config: &Config, sources: &Sources, text: &str) -> Result<Spec> {
-    let config_dir = config.path.as_deref().and_then(std::path::Path::parent);
-    Ok(match (sources.parse(text, None)?, config_dir) {
-        (Spec::Local(p), Some(dir)) if p.is_relative() => Spec::Local(dir.join(p)),
-        (spec, _) => spec,
-    })
 }
 
 fn listed_json(l: &Listed) -> Value {
