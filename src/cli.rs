@@ -86,14 +86,17 @@ pub enum Command {
         after_help = "Examples:\n  plat update\n  plat update --dry-run\n  plat update --check            # in CI: exit 1 if a newer version is out\n  plat update --to v1.4.0 --set log_level=info\n  plat update --all ~/src/acme --branch plat-update --commit\n\nExit codes: 0 updated (or up to date), 1 conflicts were written (or --check: an update is available; with --all: a service was skipped or failed), 2 usage or input error (nothing changed), 3 the environment failed (files already written are whole), 130 interrupted."
     )]
     Update(UpdateArgs),
-    /// Print a shell completion script
+    /// Print a shell completion script (with template names and `--set` variables)
     #[command(
-        after_help = "Examples:\n  plat completions bash > ~/.local/share/bash-completion/completions/plat\n  plat completions zsh > \"${fpath[1]}/_plat\"\n  plat completions fish > ~/.config/fish/completions/plat.fish\n  plat completions powershell >> $PROFILE"
+        after_help = "Examples:\n  echo 'source <(plat completions bash)' >> ~/.bashrc\n  echo 'source <(plat completions zsh)' >> ~/.zshrc\n  plat completions fish > ~/.config/fish/completions/plat.fish\n  plat completions powershell | Out-String | Invoke-Expression    # in $PROFILE\n  plat completions bash --static > /usr/share/bash-completion/completions/plat\n\nThe script calls plat back on every TAB (COMPLETE=SHELL plat prints the same script); completion reads templates from disk and plat's cache only, never the network. Re-create a saved script after upgrading plat."
     )]
     Completions {
         /// The shell to complete in
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        /// A script that never calls plat: commands and flags only, no template names or variables (for packages)
+        #[arg(long = "static")]
+        fixed: bool,
     },
     /// Write plat's man pages (plat.1, plat-new.1, ...) into a directory
     #[command(

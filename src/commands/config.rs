@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::environment::Environment;
 use crate::error::InputError;
+use crate::template::source::Sources;
+use crate::template::spec::Spec;
 use crate::util::read::{self, Input};
 
 /// plat's configuration file: what a platform team sets once per machine.
@@ -30,6 +32,18 @@ pub struct Config {
     /// its directory.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+impl Config {
+    /// What a catalogue of `catalogs:` names: a relative directory is
+    /// taken from the config file's directory.
+    pub fn catalogue(&self, text: &str, sources: &Sources) -> Result<Spec> {
+        let config_dir = self.path.as_deref().and_then(Path::parent);
+        Ok(match (sources.parse(text, None)?, config_dir) {
+            (Spec::Local(p), Some(dir)) if p.is_relative() => Spec::Local(dir.join(p)),
+            (spec, _) => spec,
+        })
+    }
 }
 
 /// The `doctor:` section: the policies every run on this machine applies.

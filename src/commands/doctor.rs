@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::config::{self, Config};
 use super::environment::Environment;
 use super::output;
+use super::progress::{self, Steps};
 use super::sources::{self, Fetching};
 use super::ui::Ui;
 use crate::cli::{DoctorArgs, ReportFormat};
@@ -52,7 +53,9 @@ pub fn run(args: DoctorArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
         strict: args.strict,
     };
     if let Some(dir) = &args.all {
-        return run_all(dir, &args, &opts, ui, style);
+        let shown = args.format == ReportFormat::Human && progress::wanted(ui);
+        let steps = Steps::new(shown, env.progress_after(progress::QUIET_FOR)?, "Checking");
+        return run_all(dir, &args, &opts, ui, style, &steps);
     }
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let located = locate(&path, &env.ceilings)?;
@@ -82,14 +85,17 @@ fn run_all(
     opts: &Options,
     ui: Ui,
     style: report::Human,
+    steps: &Steps,
 ) -> Result<u8> {
     let jobs = args
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let a = deadline::within("checking the services", ALL_DEADLINE, || {
-        all::check_all(dir, opts, jobs)
-    })?;
+        all::check_all(dir, opts, jobs, steps)
+    });
+    steps.finish();
+    let a = a?;
     if a.services.is_empty() {
         ui.warn(format!(
             "no platform.yaml found under `{}` (.gitignored paths, .git, node_modules and target are skipped)",

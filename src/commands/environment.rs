@@ -28,6 +28,8 @@ pub struct Environment {
     pub answers: BTreeMap<String, String>,
     /// `PLAT_RENDER_TIMEOUT_MS`, as written.
     render_timeout_ms: Option<String>,
+    /// `PLAT_PROGRESS_DELAY_MS`, as written.
+    progress_delay_ms: Option<String>,
     /// `GIT_AUTHOR_*`, `GIT_COMMITTER_*`, `EMAIL`.
     pub identity: IdentityEnv,
     /// `GIT_CEILING_DIRECTORIES`: where the search for a repository stops.
@@ -94,6 +96,7 @@ impl Environment {
                 .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.len() > ENV_PREFIX.len())
                 .collect(),
             render_timeout_ms: text("PLAT_RENDER_TIMEOUT_MS"),
+            progress_delay_ms: nonempty("PLAT_PROGRESS_DELAY_MS"),
             identity: IdentityEnv {
                 author_name: text("GIT_AUTHOR_NAME"),
                 author_email: text("GIT_AUTHOR_EMAIL"),
@@ -200,6 +203,20 @@ impl Environment {
             self.render_timeout_ms.as_deref(),
             default,
         )
+    }
+
+    /// How long an operation runs before its progress bar appears:
+    /// `PLAT_PROGRESS_DELAY_MS` (0: at once), else `default`.
+    pub fn progress_after(&self, default: Duration) -> Result<Duration> {
+        let Some(ms) = self.progress_delay_ms.as_deref() else {
+            return Ok(default);
+        };
+        ms.trim().parse::<u64>().map(Duration::from_millis).map_err(|_| {
+            InputError(format!(
+                "PLAT_PROGRESS_DELAY_MS is `{ms}`; set it to a whole number of milliseconds (0 shows progress at once), or unset it"
+            ))
+            .into()
+        })
     }
 }
 

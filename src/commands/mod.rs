@@ -5,12 +5,14 @@
 //! people (stderr, `ui`) or scripts (stdout, `output`).
 
 mod cache;
+mod complete;
 mod config;
 mod doctor;
 mod environment;
 mod manifest;
 mod new;
 mod output;
+mod progress;
 mod prompt;
 mod shell_help;
 mod sources;
@@ -50,6 +52,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(code) = complete::respond(&args) {
+        return code;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -98,7 +104,9 @@ where
     }
 }
 
-/// Sets `--color` for every styled stream of the run.
+/// Sets `--color` for every styled stream of the run; progress bars and
+/// prompts (drawn with `console`) follow anstream's choice for stderr.
+#[allow(clippy::disallowed_methods)]
 fn use_color(when: ColorWhen) {
     match when {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
@@ -106,6 +114,8 @@ fn use_color(when: ColorWhen) {
         ColorWhen::Never => anstream::ColorChoice::Never,
     }
     .write_global();
+    let stderr = anstream::AutoStream::choice(&std::io::stderr());
+    dialoguer::console::set_colors_enabled_stderr(stderr != anstream::ColorChoice::Never);
 }
 
 /// Waits for the command, ending it early on a deadline or an interrupt.
@@ -166,7 +176,7 @@ fn dispatch(command: Command, ui: Ui, env: Environment, fetching: sources::Fetch
         Command::Doctor(args) => doctor::run(args, ui, &env, fetching),
         Command::Sync(args) => sync::run(args, ui, &env, fetching),
         Command::Update(args) => update::run(args, ui, &env, fetching),
-        Command::Completions { shell } => shell_help::completions(shell),
+        Command::Completions { shell, fixed } => shell_help::completions(shell, fixed),
         Command::Man { dir } => shell_help::man(&dir, ui),
     }
 }

@@ -9,7 +9,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 use serde_json::Value;
 use std::io::IsTerminal;
 
-use crate::new::answers::Prompter;
+use crate::new::answers::{Check, Prompter};
 use crate::template::definition::{VarType, Variable};
 
 /// True when plat may ask questions.
@@ -42,44 +42,48 @@ impl Dialoguer {
 }
 
 impl Prompter for Dialoguer {
-    fn ask(
-        &mut self,
-        var: &Variable,
-        default: Option<&Value>,
-        error: Option<&str>,
-    ) -> Result<Value> {
-        if let Some(e) = error {
-            let _ = self.term.write_line(&format!("  {e}"));
-        }
+    fn ask(&mut self, var: &Variable, default: Option<&Value>, check: &Check) -> Result<Value> {
         let prompt = if var.help.is_empty() {
             var.name.clone()
         } else {
             format!("{} ({})", var.name, var.help)
         };
         match var.kind {
-            VarType::Boolean => self.confirm(var, prompt, default),
-            VarType::Choice => self.select(var, prompt, default),
-            VarType::Multichoice => self.multi_select(var, prompt, default),
-            VarType::String if var.secret => self.password(var, prompt, default),
-            VarType::String | VarType::Integer => self.input(var, prompt, default),
+            VarType::Boolean => self.confirm(var, prompt, default, check),
+            VarType::Choice => self.select(var, prompt, default, check),
+            VarType::Multichoice => self.multi_select(var, prompt, default, check),
+            VarType::String if var.secret => self.password(var, prompt, default, check),
+            VarType::String | VarType::Integer => self.input(var, prompt, default, check),
         }
     }
 }
 
 impl Dialoguer {
     /// A yes/no question; no default means no.
-    fn confirm(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+    fn confirm(
+        &self,
+        var: &Variable,
+        prompt: String,
+        default: Option<&Value>,
+        check: &Check,
+    ) -> Result<Value> {
         let d = default.and_then(Value::as_bool).unwrap_or(false);
         let yes = Confirm::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .default(d)
             .interact_on(&self.term)
             .map_err(|e| failed(var, e))?;
-        Ok(Value::Bool(yes))
+        checked(var, check.value(Value::Bool(yes)))
     }
 
     /// One of the choices, starting on the default (else the first).
-    fn select(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+    fn select(
+        &self,
+        var: &Variable,
+        prompt: String,
+        default: Option<&Value>,
+        check: &Check,
+    ) -> Result<Value> {
         let d = default
             .and_then(Value::as_str)
             .and_then(|d| var.choices.iter().position(|c| c == d))
@@ -90,17 +94,19 @@ impl Dialoguer {
             .default(d)
             .interact_on(&self.term)
             .map_err(|e| failed(var, e))?;
-        Ok(Value::String(var.choices[i].clone()))
+        checked(var, check.value(Value::String(var.choices[i].clone())))
     }
 
-    /// Any of the choices, the default's already ticked.
+    /// Any of the choices, the default's already ticked; asked again
+    /// while the pick fails the check.
     fn multi_select(
         &self,
         var: &Variable,
         prompt: String,
         default: Option<&Value>,
+        check: &Check,
     ) -> Result<Value> {
-        let chosen: Vec<bool> = var
+        let mut chosen: Vec<bool> = var
             .choices
             .iter()
             .map(|c| {
@@ -109,34 +115,69 @@ impl Dialoguer {
                     .is_some_and(|d| d.iter().any(|v| v.as_str() == Some(c)))
             })
             .collect();
-        let picked = MultiSelect::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(&var.choices)
-            .defaults(&chosen)
-            .interact_on(&self.term)
-            .map_err(|e| failed(var, e))?;
-        Ok(Value::Array(
-            picked
-                .into_iter()
-                .map(|i| Value::String(var.choices[i].clone()))
-                .collect(),
-        ))
+        loop {
+            let picked = MultiSelect::with_theme(self.theme.as_ref())
+                .with_prompt(&prompt)
+                .items(&var.choices)
+                .defaults(&chosen)
+                .report(false)
+                .interact_on(&self.term)
+                .map_err(|e| failed(var, e))?;
+            let names: Vec<&str> = picked.iter().map(|&i| var.choices[i].as_str()).collect();
+            match check.value(Value::from(names.clone())) {
+                Ok(v) => {
+                    let mut line = String::new();
+                    let _ = self
+                        .theme
+                        .format_multi_select_prompt_selection(&mut line, &prompt, &names);
+                    let _ = self.term.write_line(&line);
+                    return Ok(v);
+                }
+                Err(e) => {
+                    let _ = self.term.write_line(&format!("  {e}"));
+                    chosen = (0..var.choices.len())
+                        .map(|i| picked.contains(&i))
+                        .collect();
+                }
+            }
+        }
     }
 
     /// A secret, not echoed; empty only when a default stands behind it.
-    fn password(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
+    fn password(
+        &self,
+        var: &Variable,
+        prompt: String,
+        default: Option<&Value>,
+        check: &Check,
+    ) -> Result<Value> {
+        let defaulted = default.is_some();
         let text = Password::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
-            .allow_empty_password(default.is_some())
+            .allow_empty_password(defaulted)
+            .validate_with(|text: &String| -> Result<(), String> {
+                if text.is_empty() && defaulted {
+                    return Ok(());
+                }
+                check.text(text).map(|_| ())
+            })
             .interact_on(&self.term)
             .map_err(|e| failed(var, e))?;
-        Ok(Value::String(text))
+        checked(var, check.text(&text))
     }
 
-    /// A line of text. An integer that does not parse stays text, so the
-    /// answer's check can say what is wrong and ask again.
-    fn input(&self, var: &Variable, prompt: String, default: Option<&Value>) -> Result<Value> {
-        let mut input = Input::<String>::with_theme(self.theme.as_ref()).with_prompt(prompt);
+    /// A line of text, checked as `--set` would check it before it is
+    /// accepted: a rejected line shows why and is asked again.
+    fn input(
+        &self,
+        var: &Variable,
+        prompt: String,
+        default: Option<&Value>,
+        check: &Check,
+    ) -> Result<Value> {
+        let mut input = Input::<String>::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .validate_with(|text: &String| check.text(text).map(|_| ()));
         if let Some(d) = default {
             input = input.default(match d {
                 Value::String(s) => s.clone(),
@@ -146,14 +187,14 @@ impl Dialoguer {
         let text = input
             .interact_text_on(&self.term)
             .map_err(|e| failed(var, e))?;
-        if var.kind != VarType::Integer {
-            return Ok(Value::String(text));
-        }
-        Ok(match text.trim().parse::<i64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => Value::String(text),
-        })
+        checked(var, check.text(&text))
     }
+}
+
+/// An answer the prompt already accepted fails the check only if the
+/// prompt and the check disagree: say so rather than loop.
+fn checked(var: &Variable, answer: std::result::Result<Value, String>) -> Result<Value> {
+    answer.map_err(|e| anyhow!("the answer for `{}`: {e}", var.name))
 }
 
 fn failed(var: &Variable, e: dialoguer::Error) -> anyhow::Error {

@@ -1,21 +1,31 @@
 //! `plat completions SHELL` and `plat man DIR`: the command line described
-//! for shells and `man`, generated from the same clap tree that parses it.
+//! for shells and `man`, generated from the same clap tree that parses it
+//! (the candidates of dynamic completion are `complete`'s).
 
 use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use std::path::Path;
 
-use super::output;
 use super::ui::Ui;
+use super::{complete, output};
 use crate::cli::Cli;
 use crate::effects::replace;
 use crate::error::exit;
 
-/// Prints the completion script for `shell` on stdout.
-pub fn completions(shell: clap_complete::Shell) -> Result<u8> {
-    let mut cmd = Cli::command();
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "plat", &mut script);
+/// Prints the completion script for `shell` on stdout: the dynamic one,
+/// which asks plat for candidates as the user types (template names,
+/// `--set` variables), or with `fixed` (`--static`) one that knows only
+/// the commands and flags and never runs plat.
+pub fn completions(shell: clap_complete::Shell, fixed: bool) -> Result<u8> {
+    let script = if fixed {
+        let mut cmd = Cli::command();
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "plat", &mut script);
+        script
+    } else {
+        complete::registration(shell)
+            .with_context(|| format!("writing the {shell} completion script"))?
+    };
     output::print(&String::from_utf8_lossy(&script))?;
     Ok(exit::SUCCESS)
 }

@@ -1,17 +1,15 @@
 //! Where templates come from, as the rim sets it up for a run: plat's
 //! config (aliases), the git cache, the network, `--offline` and
 //! `--refresh`, and a reporter that shows fetches on stderr (a progress bar
-//! on a terminal, nothing on a pipe).
-#![allow(clippy::disallowed_methods)] // asks whether stderr is a terminal
+//! on a terminal, nothing on a pipe: `progress`).
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal as _;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::config::Config;
 use super::environment::Environment;
+use super::progress::{self, Bar};
 use super::ui::Ui;
 use crate::fetch::{Cache, Freshness, Reporter};
 use crate::template::source::Sources;
@@ -40,79 +38,48 @@ pub fn sources(env: &Environment, config: &Config, fetching: Fetching, ui: Ui) -
             refresh: fetching.refresh,
         },
         network,
-        reporter: Arc::new(FetchReport::new(ui)),
+        reporter: Arc::new(FetchReport::new(
+            ui,
+            env.progress_after(progress::QUIET_FOR)?,
+        )),
     })
 }
-
-/// How long a fetch runs before a progress bar appears.
-const QUIET_FOR: Duration = Duration::from_millis(400);
 
 /// Fetches on stderr: a `Fetching URL` line, then a bar if it takes a
 /// while and stderr is a terminal; notes as warnings.
 struct FetchReport {
     ui: Ui,
-    terminal: bool,
-    state: Mutex<Progress>,
-}
-
-#[derive(Default)]
-struct Progress {
-    started: Option<Instant>,
-    bar: Option<ProgressBar>,
+    bar: Bar,
 }
 
 impl FetchReport {
-    fn new(ui: Ui) -> FetchReport {
+    fn new(ui: Ui, after: Duration) -> FetchReport {
         FetchReport {
             ui,
-            terminal: std::io::stderr().is_terminal() && !ui.quiet,
-            state: Mutex::new(Progress::default()),
+            bar: Bar::new(
+                progress::wanted(ui),
+                after,
+                "Receiving",
+                "{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} objects, {msg}",
+            ),
         }
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, Progress> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Reporter for FetchReport {
     fn fetch_started(&self, url: &str) {
         self.ui.status("Fetching", url);
-        self.state().started = Some(Instant::now());
+        self.bar.start();
     }
 
     fn progress(&self, received: usize, total: usize, bytes: usize) {
-        if !self.terminal {
-            return;
-        }
-        let mut state = self.state();
-        let shown = state.started.is_some_and(|t| t.elapsed() >= QUIET_FOR);
-        if state.bar.is_none() && shown && total > 0 {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} objects, {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            bar.set_prefix("Receiving");
-            state.bar = Some(bar);
-        }
-        if let Some(bar) = &state.bar {
-            bar.set_length(total as u64);
-            bar.set_position(received as u64);
-            bar.set_message(indicatif::HumanBytes(bytes as u64).to_string());
-        }
+        self.bar.set(received as u64, total as u64, || {
+            indicatif::HumanBytes(bytes as u64).to_string()
+        });
     }
 
     fn fetch_finished(&self) {
-        let mut state = self.state();
-        if let Some(bar) = state.bar.take() {
-            bar.finish_and_clear();
-        }
-        state.started = None;
+        self.bar.finish();
     }
 
     fn note(&self, message: String) {

@@ -56,15 +56,10 @@ fn list(config: &Config, sources: &Sources, format: Format, ui: Ui) -> Result<u8
             versions: source::builtin_versions(name).into_iter().rev().collect(),
         })
         .collect();
-    let config_dir = config.path.as_deref().and_then(std::path::Path::parent);
     for text in &config.catalogs {
-        let catalogue = sources.parse(text, None).and_then(|spec| {
-            let spec = match (spec, config_dir) {
-                (Spec::Local(p), Some(dir)) if p.is_relative() => Spec::Local(dir.join(p)),
-                (spec, _) => spec,
-            };
-            sources.catalogue(&spec)
-        });
+        let catalogue = config
+            .catalogue(text, sources)
+            .and_then(|spec| sources.catalogue(&spec));
         match catalogue {
             Ok(c) => listed.extend(c.templates.into_iter().map(|(source, template)| Listed {
                 source,

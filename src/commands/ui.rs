@@ -22,9 +22,12 @@ pub struct Ui {
     pub verbose: bool,
 }
 
-/// One line on stderr. A stderr nobody reads is no reason to fail.
+/// One line on stderr, above any progress bar. A stderr nobody reads is
+/// no reason to fail.
 fn line(text: std::fmt::Arguments) {
-    let _ = writeln!(anstream::stderr().lock(), "{text}");
+    super::progress::above_bars(|| {
+        let _ = writeln!(anstream::stderr().lock(), "{text}");
+    });
 }
 
 impl Ui {

@@ -8,6 +8,7 @@ use super::config;
 use super::environment::Environment;
 use super::new::{parse_set, read_values, values_from_stdin, RENDER_TIMEOUT};
 use super::output::{self, Schema};
+use super::progress::{self, Steps};
 use super::prompt;
 use super::sources::{self, Fetching};
 use super::ui::{Ui, BOLD};
@@ -307,7 +308,11 @@ fn all(
             usize::from,
         ),
     };
-    let (root, results) = fleet::update_all(dir, req, sources, &opts)?;
+    let shown = args.format == Format::Human && progress::wanted(ui);
+    let steps = Steps::new(shown, env.progress_after(progress::QUIET_FOR)?, "Updating");
+    let updated = fleet::update_all(dir, req, sources, &opts, &steps);
+    steps.finish();
+    let (root, results) = updated?;
     let failing = results.iter().filter(|r| r.fails()).count();
     match args.format {
         Format::Json => output::document(

@@ -11,6 +11,7 @@ use super::finding::{ServiceReport, Summary};
 use super::{check, Options};
 use crate::service::find::{search_root, walk};
 use crate::service::locate::locate;
+use crate::util::progress::Progress;
 
 /// The reports of every service under `root`, in path order.
 pub struct AllReport {
@@ -37,8 +38,14 @@ impl AllReport {
 }
 
 /// Checks every service under `dir` with `jobs` threads. Services are
-/// checked while the walk goes on, so the disk and the CPU work at once.
-pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
+/// checked while the walk goes on, so the disk and the CPU work at once;
+/// `progress` hears of each service found and checked.
+pub fn check_all(
+    dir: &Path,
+    opts: &Options,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<AllReport> {
     let root = search_root(dir)?;
     let jobs = jobs.max(1);
     let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
@@ -54,6 +61,10 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
                     let next = rx.lock().ok().and_then(|r| r.recv().ok());
                     let Some(path) = next else { break };
                     let result = locate(&path, &opts.ceilings).map(|located| check(&located, opts));
+                    progress.done(
+                        1,
+                        &crate::service::relative(path.parent().unwrap_or(&path), &root),
+                    );
                     if let Ok(mut r) = results.lock() {
                         r.push((path, result));
                     }
@@ -64,6 +75,7 @@ pub fn check_all(dir: &Path, opts: &Options, jobs: usize) -> Result<AllReport> {
         let tx = Mutex::new(tx);
         walk(&root, jobs, &|p| {
             if let Ok(tx) = tx.lock() {
+                progress.found(1);
                 let _ = tx.send(p);
             }
         });

@@ -15,6 +15,7 @@ use crate::service::find::{search_root, walk};
 use crate::service::locate::{locate, Located};
 use crate::service::relative;
 use crate::template::source::Sources;
+use crate::util::progress::Progress;
 
 /// How the fleet is updated.
 #[derive(Debug, Clone, Default)]
@@ -87,12 +88,14 @@ impl ServiceResult {
 /// Services grouped by the repository around them (None: not in one).
 type Groups = BTreeMap<Option<PathBuf>, Vec<Located>>;
 
-/// Updates every service under `dir`.
+/// Updates every service under `dir`; `progress` hears of the services
+/// found, and of each repository's services once they are done.
 pub fn update_all(
     dir: &Path,
     req: &UpdateRequest,
     sources: &Sources,
     opts: &FleetOptions,
+    progress: &dyn Progress,
 ) -> Result<(PathBuf, Vec<ServiceResult>)> {
     let root = search_root(dir)?;
     let found = Mutex::new(Vec::new());
@@ -105,20 +108,25 @@ pub fn update_all(
     let mut results = Vec::new();
     let mut manifests = found.into_inner().unwrap_or_default();
     manifests.sort();
+    progress.found(manifests.len());
     for m in manifests {
         match locate(&m, &opts.ceilings) {
             Ok(l) => groups
                 .entry(l.repo.workdir().map(Path::to_path_buf))
                 .or_default()
                 .push(l),
-            Err(e) => results.push(ServiceResult {
-                path: relative(m.parent().unwrap_or(&m), &root),
-                status: Status::Failed {
-                    error: format!("{e:#}"),
-                },
-                repository: None,
-                commit: None,
-            }),
+            Err(e) => {
+                let path = relative(m.parent().unwrap_or(&m), &root);
+                progress.done(1, &path);
+                results.push(ServiceResult {
+                    path,
+                    status: Status::Failed {
+                        error: format!("{e:#}"),
+                    },
+                    repository: None,
+                    commit: None,
+                })
+            }
         }
     }
     let queue = Mutex::new(groups.into_iter());
@@ -131,6 +139,9 @@ pub fn update_all(
                     break;
                 };
                 let out = repository(&root, workdir.as_deref(), &services, req, sources, opts);
+                if let Some(last) = out.last() {
+                    progress.done(out.len(), &last.path);
+                }
                 if let Ok(mut d) = done.lock() {
                     d.extend(out);
                 }

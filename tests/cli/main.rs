@@ -25,6 +25,7 @@ mod new;
 mod next_steps;
 mod pipe;
 mod pipeline;
+mod progress;
 mod prompt;
 mod push;
 mod rules;

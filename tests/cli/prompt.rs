@@ -8,9 +8,16 @@ const ASKS: &str = "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-t
 /// Runs `plat ARGS` under a pseudo-terminal with `typed` as keyboard input.
 #[cfg(unix)]
 pub fn on_terminal(s: &Scratch, args: &str, typed: &str) -> Run {
+    on_terminal_with(s, &[], args, typed)
+}
+
+/// [`on_terminal`] with more environment variables.
+#[cfg(unix)]
+pub fn on_terminal_with(s: &Scratch, envs: &[(&str, &str)], args: &str, typed: &str) -> Run {
     use std::io::Write;
     let plat = env!("CARGO_BIN_EXE_plat");
     let mut cmd = s.plat();
+    cmd.envs(envs.iter().copied());
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -118,4 +125,63 @@ fn values_typed_on_the_terminal_with_values_dash_are_never_followed_by_a_prompt(
         r.stdout
     );
     assert!(!s.join("api").exists());
+}
+
+/// Removes terminal escape sequences, leaving what a person reads.
+#[cfg(unix)]
+fn plain(raw: &str) -> String {
+    let mut out = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn an_invalid_answer_is_never_shown_as_accepted() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: owner\n    pattern: 'team-[a-z]+'\n  - name: port\n    type: integer\n    default: 8080\n    min: 1\n    max: 65535\n",
+        &[("a.txt", "{{ owner }}:{{ port }}")],
+    );
+    for colour in ["always", "never"] {
+        let out = format!("api-{colour}");
+        let r = on_terminal(
+            &s,
+            &format!("new {t} {out} --no-git --color {colour}"),
+            "ops\rteam-x\r99999\r9000\r",
+        );
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        let screen = plain(&r.stdout);
+        // The same messages as for --set, shown while the question stays open.
+        assert!(
+            screen.contains("`ops` does not match the pattern `team-[a-z]+`"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("99999 is out of range") || screen.contains("between 1 and 65535"),
+            "{screen}"
+        );
+        // Accepted: `✔ port · 9000` (colours) or `port: 9000` ending its
+        // line (no colours); what is typed stays on the prompt's line.
+        let accepted =
+            |v: &str| screen.contains(&format!("· {v}")) || screen.contains(&format!(": {v}\r\n"));
+        assert!(!accepted("99999") && !accepted("ops"), "{screen:?}");
+        assert!(accepted("9000") && accepted("team-x"), "{screen}");
+        assert_eq!(s.read(&format!("{out}/a.txt")), "team-x:9000");
+    }
 }

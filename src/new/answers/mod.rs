@@ -21,13 +21,30 @@ pub use inputs::{env_name, parse_values, secret_placeholder, Inputs, Source, ENV
 
 /// Asks for one value interactively.
 pub trait Prompter {
-    /// `error` is set when the previous answer was rejected.
-    fn ask(
-        &mut self,
-        var: &Variable,
-        default: Option<&Value>,
-        error: Option<&str>,
-    ) -> Result<Value>;
+    /// Asks for `var` until `check` accepts the answer, and returns the
+    /// value `check` made of it. A rejected answer is never shown as
+    /// accepted: the prompt shows `check`'s error and asks again.
+    fn ask(&mut self, var: &Variable, default: Option<&Value>, check: &Check) -> Result<Value>;
+}
+
+/// The one check of a variable's answers, the same whatever their source:
+/// converts to the variable's type, then its pattern, range, choices and
+/// whether it may appear in a path.
+pub struct Check<'a> {
+    var: &'a Variable,
+    path_vars: &'a BTreeSet<String>,
+}
+
+impl Check<'_> {
+    /// Typed text, read as `--set KEY=TEXT` reads it.
+    pub fn text(&self, text: &str) -> std::result::Result<Value, String> {
+        check(self.var, Raw::Text(text.to_string()), self.path_vars).map_err(|e| e.to_string())
+    }
+
+    /// A structured answer: a yes or no, the choices picked.
+    pub fn value(&self, value: Value) -> std::result::Result<Value, String> {
+        check(self.var, Raw::Json(value), self.path_vars).map_err(|e| e.to_string())
+    }
 }
 
 /// The resolved answers.
@@ -223,21 +240,23 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Asks until the answer passes every check.
+/// Asks until the answer passes every check. The prompter checks as it
+/// asks; its answer is checked once more here, so no prompter can let an
+/// invalid value through.
 fn ask(
     p: &mut dyn Prompter,
     var: &Variable,
     default: Option<&Value>,
     path_vars: &BTreeSet<String>,
 ) -> Result<Value> {
-    let mut error: Option<String> = None;
-    loop {
-        let answer = p.ask(var, default, error.as_deref())?;
-        match check(var, Raw::Json(answer), path_vars) {
-            Ok(v) => return Ok(v),
-            Err(e) => error = Some(e.to_string()),
-        }
-    }
+    let check = Check { var, path_vars };
+    let answer = p.ask(var, default, &check)?;
+    check.value(answer).map_err(|e| {
+        anyhow!(crate::error::InputError(format!(
+            "variable `{}` from the prompt: {e}",
+            var.name
+        )))
+    })
 }
 
 /// One message for every required variable left without a value, with
