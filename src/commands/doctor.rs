@@ -41,7 +41,7 @@ pub fn run(args: DoctorArgs, ui: Ui, env: &Environment, fetching: Fetching) -> R
     }
     if args.list {
         match args.format {
-            ReportFormat::Json => output::json(&json::list())?,
+            ReportFormat::Json => output::document(output::Schema::DoctorChecks, json::list())?,
             _ => output::print(&human::list())?,
         }
         return Ok(exit::SUCCESS);

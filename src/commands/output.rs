@@ -33,11 +33,12 @@ pub enum Schema {
     TemplateTest,
     ManifestValidation,
     CacheList,
+    DoctorChecks,
 }
 
 impl Schema {
     #[cfg(test)]
-    pub const ALL: [Schema; 9] = [
+    pub const ALL: [Schema; 10] = [
         Schema::NewResult,
         Schema::UpdateResult,
         Schema::SyncResult,
@@ -47,6 +48,7 @@ impl Schema {
         Schema::TemplateTest,
         Schema::ManifestValidation,
         Schema::CacheList,
+        Schema::DoctorChecks,
     ];
 
     /// The schema's name, its file's stem before the version.
@@ -61,6 +63,7 @@ impl Schema {
             Schema::TemplateTest => "template-test",
             Schema::ManifestValidation => "manifest-validation",
             Schema::CacheList => "cache-list",
+            Schema::DoctorChecks => "doctor-checks",
         }
     }
 

@@ -357,3 +357,23 @@ fn every_published_schema_is_listed_and_well_formed() {
         }
     }
 }
+
+#[test]
+fn the_catalogue_of_checks_matches_its_schema() {
+    let s = Scratch::new();
+    let r = run(s.plat().args(["doctor", "--list", "--format", "json"]));
+    r.code(0);
+    let doc = r.json();
+    check("doctor-checks.v1", &doc);
+    strict("doctor-checks.v1", &doc, "/checks/0", "remediation");
+    let ids: Vec<&str> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "in ID order, each once");
+}

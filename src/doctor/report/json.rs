@@ -75,17 +75,16 @@ pub fn all(a: &AllReport, strict: bool) -> Value {
 
 /// `plat doctor --list --format json`: every built-in check.
 pub fn list() -> Value {
-    Value::Array(
-        CheckId::ALL
-            .iter()
-            .map(|c| {
-                let s = c.spec();
-                json!({
-                    "id": s.code, "name": s.name, "category": s.category,
-                    "severity": s.severity, "summary": s.summary,
-                    "remediation": s.remediation, "fixable": s.fixable,
-                })
+    let checks: Vec<Value> = CheckId::ALL
+        .iter()
+        .map(|c| {
+            let s = c.spec();
+            json!({
+                "id": s.code, "name": s.name, "category": s.category,
+                "severity": s.severity, "summary": s.summary,
+                "remediation": s.remediation, "fixable": s.fixable,
             })
-            .collect(),
-    )
+        })
+        .collect();
+    json!({ "checks": checks })
 }
