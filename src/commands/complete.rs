@@ -42,6 +42,8 @@ static PROGRAM: OnceLock<OsString> = OnceLock::new();
 /// script (no words) or the candidates (words after `--`); None when this
 /// is an ordinary run.
 pub fn respond(args: &[OsString]) -> Option<u8> {
+    // An ordinary run: nothing to do (checked first, as clap_complete does).
+    std::env::var_os(VAR)?;
     if let Some(first) = args.first() {
         let _ = PROGRAM.set(first.clone());
     }

@@ -163,7 +163,11 @@ impl Dialoguer {
             })
             .interact_on(&self.term)
             .map_err(|e| failed(var, e))?;
-        checked(var, check.text(&text))
+        match default {
+            // Enter on an empty line takes the default, as for other questions.
+            Some(d) if text.is_empty() => checked(var, check.value(d.clone())),
+            _ => checked(var, check.text(&text)),
+        }
     }
 
     /// A line of text, checked as `--set` would check it before it is

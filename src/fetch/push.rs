@@ -45,9 +45,11 @@ pub fn push(dir: &Path, branch: &str, net: &Network) -> Result<()> {
     let result = {
         let mut callbacks = RemoteCallbacks::new();
         callbacks.sideband_progress(|text| {
+            // The last of it: a hook's reason comes after its chatter.
             let mut said = said.borrow_mut();
-            let room = MAX_SAID.saturating_sub(said.len());
-            said.extend_from_slice(&text[..text.len().min(room)]);
+            said.extend_from_slice(text);
+            let over = said.len().saturating_sub(MAX_SAID);
+            said.drain(..over);
             interrupt::check().is_ok()
         });
         callbacks.push_update_reference(|name, status| {
@@ -98,7 +100,7 @@ fn push_error(e: &git2::Error, url: &GitUrl, refname: &str) -> anyhow::Error {
 }
 
 /// How much of what the server says while it receives (its hooks' output)
-/// plat keeps for a rejection's message.
+/// plat keeps, the last of it, for a rejection's message.
 const MAX_SAID: usize = 4096;
 
 /// `; the server said: ...`: the last lines a server's hooks printed.

@@ -45,7 +45,10 @@ pub fn next_steps(
 ) -> Vec<String> {
     let mut steps = Vec::new();
     if target != Path::new(".") && !target.as_os_str().is_empty() {
-        steps.push(format!("cd {}", shell_word(&target.display().to_string())));
+        steps.push(format!(
+            "cd {}",
+            crate::util::shell::word(&target.display().to_string())
+        ));
     }
     steps.extend(template_steps.iter().cloned());
     steps.push("plat doctor  # check it against the platform's rules".into());
@@ -89,7 +92,7 @@ pub fn next_steps(
             );
             steps.push(format!(
                 "git add . && git commit -m {}  # in the enclosing repository{}",
-                shell_word(&format!("Add {name}")),
+                crate::util::shell::word(&format!("Add {name}")),
                 pipeline
                     .map(|(file, _)| format!("; {file} is this service's pipeline"))
                     .unwrap_or_default()
@@ -123,19 +126,6 @@ fn pipeline_file(plan: &Plan) -> Option<(&str, &'static str)> {
             None
         }
     })
-}
-
-/// `word`, quoted for a POSIX shell when it needs to be.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,15 @@ impl RemoteRequest {
     /// Parses `--remote` (a git URL or a `gh:`/`gl:` shorthand), refusing
     /// a URL that carries a credential.
     pub fn parse(text: &str, push: bool) -> Result<RemoteRequest> {
+        // A template's source may name a directory in a repository and a
+        // ref; a remote is the repository itself.
+        let after_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
+        if after_scheme.contains("//") || text.contains('?') {
+            bail!(InputError(format!(
+                "--remote `{}` names a directory inside a repository or a ref (`//PATH`, `?ref=`), as a template source may; a remote is the repository itself, e.g. git@github.com:acme/payments-api.git",
+                redact(text)
+            )));
+        }
         let url = spec::repository_url(text)
             .map_err(|e| InputError(format!("--remote: {e}")))?
             .ok_or_else(|| {
@@ -82,7 +91,7 @@ pub fn push(req: &NewRequest, outcome: &GitOutcome, net: &Network) -> Result<()>
     let later = |target: &Path| {
         format!(
             "push it later with `git -C {} push -u {} {}`",
-            target.display(),
+            crate::util::shell::word(&target.display().to_string()),
             git::remote::ORIGIN,
             req.branch
         )

@@ -9,6 +9,7 @@ pub mod glob;
 pub mod progress;
 pub mod read;
 pub mod sarif;
+pub mod shell;
 pub mod slug;
 pub mod suggest;
 pub mod yaml;

@@ -185,3 +185,17 @@ fn an_invalid_answer_is_never_shown_as_accepted() {
         assert_eq!(s.read(&format!("{out}/a.txt")), "team-x:9000");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn enter_on_a_secret_with_a_default_takes_the_default() {
+    let s = Scratch::new();
+    let t = s.template(
+        "t",
+        "name: t\nversion: 0.1.0\nmanifest: {metadata: {owner: team-test}}\nvariables:\n  - name: token\n    secret: true\n    default: dev-token\n    pattern: '^[a-z-]+$'\n",
+        &[("a.txt", "{{ token }}")],
+    );
+    let r = on_terminal(&s, &format!("new {t} api --no-git --color never"), "\r");
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(s.read("api/a.txt"), "dev-token");
+}

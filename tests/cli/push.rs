@@ -133,6 +133,21 @@ fn a_credential_in_the_url_is_refused_and_nothing_is_written() {
 }
 
 #[test]
+fn a_remote_is_a_repository_not_a_directory_in_one_or_a_ref() {
+    let (s, t) = scratch();
+    for url in [
+        "https://git.acme.example/acme/templates.git//service",
+        "https://git.acme.example/acme/api.git?ref=main",
+        "gh:acme/templates//service",
+    ] {
+        new_api(&mut s.plat_with_identity(), &t, &["--remote", url])
+            .code(2)
+            .stderr_has("a remote is the repository itself");
+        assert_eq!(s.entries(), ["t"], "{url}: nothing may be written");
+    }
+}
+
+#[test]
 fn remote_needs_a_repository_of_its_own_and_push_needs_a_remote() {
     let (s, t) = scratch();
     let url = "https://git.acme.example/acme/api.git";
@@ -219,13 +234,20 @@ fn push_over_git_daemon_and_a_hook_that_declines_names_the_ref_and_reason() {
 
     let declined = bare(&s, "remote/declined.git");
     let hook = declined.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'main is frozen' >&2\nexit 1\n").unwrap();
+    // Chatter first (more than plat keeps), the reason last.
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ni=0\nwhile [ $i -lt 300 ]; do echo \"checking object $i of the push\" >&2; i=$((i+1)); done\necho 'main is frozen' >&2\nexit 1\n",
+    )
+    .unwrap();
     chmod_x(&hook);
     let url = format!("git://127.0.0.1:{}/declined.git", d.port);
     let out = run(s.plat_with_identity().args([
         "new",
         &t,
         "api2",
+        "--output",
+        "api two",
         "--no-input",
         "--remote",
         &url,
@@ -234,9 +256,9 @@ fn push_over_git_daemon_and_a_hook_that_declines_names_the_ref_and_reason() {
     out.code(3)
         .stderr_has("rejected refs/heads/main")
         .stderr_has("hook declined")
-        .stderr_has("the server said: main is frozen")
-        .stderr_has("git -C api2 push -u origin main");
-    assert!(s.join("api2/README.md").is_file());
+        .stderr_has("the server said: checking object 298 of the push / checking object 299 of the push / main is frozen")
+        .stderr_has("git -C 'api two' push -u origin main");
+    assert!(s.join("api two/README.md").is_file());
 }
 
 #[test]
