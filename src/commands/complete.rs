@@ -42,11 +42,12 @@ static PROGRAM: OnceLock<OsString> = OnceLock::new();
 /// script (no words) or the candidates (words after `--`); None when this
 /// is an ordinary run.
 pub fn respond(args: &[OsString]) -> Option<u8> {
-    // An ordinary run: nothing to do (checked first, as clap_complete does).
-    std::env::var_os(VAR)?;
+    // How plat was run, for the path `plat completions` registers.
     if let Some(first) = args.first() {
         let _ = PROGRAM.set(first.clone());
     }
+    // An ordinary run: nothing more to do.
+    std::env::var_os(VAR)?;
     if let Some(dash) = args.iter().position(|a| a == "--") {
         let _ = WORDS.set(args[dash + 1..].to_vec());
     }
