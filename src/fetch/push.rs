@@ -9,6 +9,7 @@ use git2::{PushOptions, RemoteCallbacks, Repository};
 use std::cell::RefCell;
 use std::path::Path;
 
+use super::transport::http::printable;
 use super::transport::{self, Network, PushPermit};
 use super::FetchFailed;
 use crate::effects::git::remote::{self, ORIGIN};
@@ -56,7 +57,7 @@ pub fn push(dir: &Path, branch: &str, net: &Network) -> Result<()> {
             if let Some(reason) = status {
                 rejected
                     .borrow_mut()
-                    .push(format!("{name} ({})", printable(reason)));
+                    .push(format!("{name} ({})", printable(reason, 200)));
             }
             Ok(())
         });
@@ -110,7 +111,7 @@ fn server_said(bytes: &[u8]) -> String {
         .split(['\n', '\r'])
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(printable)
+        .map(|l| printable(l, 200))
         .collect();
     let last = &lines[lines.len().saturating_sub(3)..];
     if last.is_empty() {
@@ -118,17 +119,4 @@ fn server_said(bytes: &[u8]) -> String {
     } else {
         format!("; the server said: {}", last.join(" / "))
     }
-}
-
-/// A server's words, fit for a message: no control characters, not too long.
-fn printable(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if text.chars().nth(200).is_some() {
-        out.push('…');
-    }
-    out
 }

@@ -35,7 +35,7 @@ pub fn matches(pattern: &str, s: &str) -> Option<bool> {
         }
         PROBE_PATH_PATTERN => s.starts_with('/'),
         COMMIT_PATTERN => is_commit(s),
-        ACTION_COMMIT_PATTERN => s.len() == 40 && is_commit(s),
+        ACTION_COMMIT_PATTERN => is_action_commit(s),
         QUANTITY_PATTERN => quantity_parts(s).is_some(),
         _ => return None,
     })
@@ -43,6 +43,12 @@ pub fn matches(pattern: &str, s: &str) -> Option<bool> {
 
 fn lower_or_digit(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+/// A commit an action is pinned to: 40 lowercase hex digits, as
+/// `ACTION_COMMIT_PATTERN` says.
+pub fn is_action_commit(s: &str) -> bool {
+    s.len() == 40 && is_commit(s)
 }
 
 /// A full commit id, lowercase hex.

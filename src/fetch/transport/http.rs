@@ -260,7 +260,7 @@ impl Write for RpcStream {
 
 /// `text` fit for a message: control characters (a server's bytes, a NUL)
 /// as `?`, at most `max` characters.
-fn printable(text: &str, max: usize) -> String {
+pub(in crate::fetch) fn printable(text: &str, max: usize) -> String {
     let mut out: String = text
         .chars()
         .take(max)

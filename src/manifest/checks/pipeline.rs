@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::{Checker, P};
-use crate::manifest::patterns::{is_commit, is_stage_name};
+use crate::manifest::patterns::{is_action_commit, is_stage_name};
 use crate::manifest::{did_you_mean, ActionPin, Pipeline, PlatTool, Stage};
 
 pub(super) fn check_pipeline(c: &mut Checker, path: &P, p: &Pipeline) {
@@ -50,7 +50,7 @@ fn check_actions(c: &mut Checker, path: &P, actions: &BTreeMap<String, ActionPin
             "`version` (the release tag the commit is)",
             &pin.version,
         );
-        if pin.commit.len() != 40 || !is_commit(&pin.commit) {
+        if !is_action_commit(&pin.commit) {
             c.report(
                 &here.key("commit"),
                 format!(
